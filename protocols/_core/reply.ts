@@ -1,0 +1,156 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * Numeric replies (SMTP, LMTP, FTP, NNTP): `250-…` / `250 …` continuations,
+ * FTP's `123-` … `123 ` blocks, and RFC 3463 enhanced status codes.
+ *
+ * @module
+ */
+import type { BufferedReader } from "./buffered_reader.ts";
+import { LimitError, ProtocolError } from "./errors.ts";
+
+/** A complete numeric reply. */
+export interface Reply {
+  /** The three-digit reply code. */
+  code: number;
+  /** The text of each line, code (and enhanced code) removed. */
+  lines: string[];
+  /** The RFC 3463 enhanced status code of the first line, e.g. `"2.1.5"`. */
+  enhancedCode?: string;
+}
+
+/** Options of {@linkcode readReply}. */
+export interface ReadReplyOptions {
+  /** Parse and strip RFC 3463 enhanced status codes (SMTP ENHANCEDSTATUSCODES). */
+  enhanced?: boolean;
+  /**
+   * The most lines one reply may have.
+   *
+   * @default {1000}
+   */
+  maxLines?: number;
+  /** Called with each raw line read (for transcripts). */
+  onLine?: (line: string) => void;
+}
+
+/** One reply line taken apart. */
+export interface ReplyLine {
+  /** The reply code. */
+  code: number;
+  /** True when more lines follow (`250-`). */
+  more: boolean;
+  /** The text after the code and separator. */
+  text: string;
+}
+
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?: +|$)/;
+
+/**
+ * Takes one reply line apart.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseReplyLine } from "@portline/portline";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseReplyLine("250-SIZE 1000"), { code: 250, more: true, text: "SIZE 1000" });
+ * assert.equal(parseReplyLine("hello"), null);
+ * ```
+ *
+ * @param line The line without its line end.
+ * @returns The parts, or `null` when the line does not start with a code.
+ */
+export function parseReplyLine(line: string): ReplyLine | null {
+  if (line.length < 3) return null;
+  const c0 = line.charCodeAt(0) - 48;
+  const c1 = line.charCodeAt(1) - 48;
+  const c2 = line.charCodeAt(2) - 48;
+  if (c0 < 1 || c0 > 5 || c1 < 0 || c1 > 9 || c2 < 0 || c2 > 9) return null;
+  const sep = line.length > 3 ? line[3] : " ";
+  if (sep !== " " && sep !== "-") return null;
+  return { code: c0 * 100 + c1 * 10 + c2, more: sep === "-", text: line.slice(4) };
+}
+
+/**
+ * Splits an RFC 3463 enhanced status code off a reply text.
+ *
+ * @example Usage
+ * ```ts
+ * import { splitEnhancedCode } from "@portline/portline";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(splitEnhancedCode("5.1.1 no such user"), ["5.1.1", "no such user"]);
+ * assert.deepEqual(splitEnhancedCode("ok"), [undefined, "ok"]);
+ * ```
+ *
+ * @param text The text after the reply code.
+ * @returns The code (or undefined) and the remaining text.
+ */
+export function splitEnhancedCode(text: string): [string | undefined, string] {
+  const match = ENHANCED.exec(text);
+  if (!match) return [undefined, text];
+  return [`${match[1]}.${match[2]}.${match[3]}`, text.slice(match[0].length)];
+}
+
+/**
+ * Reads one complete numeric reply, multi-line continuations included.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, memoryConn, readReply } from "@portline/portline";
+ * import assert from "node:assert/strict";
+ *
+ * const reader = new BufferedReader(memoryConn(["250-hello\r\n250 2.0.0 OK\r\n"]));
+ * const reply = await readReply(reader, { enhanced: true });
+ * assert.equal(reply.code, 250);
+ * assert.deepEqual(reply.lines, ["hello", "OK"]);
+ * ```
+ *
+ * @param reader The reader to read from.
+ * @param options Enhanced codes, line limit, transcript hook.
+ * @returns The reply.
+ * @throws {ProtocolError} When a line does not start with a reply code.
+ * @throws {LimitError} When the reply has more than `maxLines` lines.
+ */
+export async function readReply(
+  reader: BufferedReader,
+  options: ReadReplyOptions = {},
+): Promise<Reply> {
+  const maxLines = options.maxLines ?? 1000;
+  const first = await reader.readLine();
+  options.onLine?.(first);
+  const head = parseReplyLine(first);
+  if (!head) {
+    throw new ProtocolError(`Cannot parse reply: "${first.slice(0, 80)}" has no reply code`);
+  }
+  const lines = [head.text];
+  if (head.more) {
+    const prefix = String(head.code);
+    for (;;) {
+      if (lines.length >= maxLines) {
+        throw new LimitError(`Cannot read reply: more than ${maxLines} lines`);
+      }
+      const line = await reader.readLine();
+      options.onLine?.(line);
+      if (line.startsWith(prefix)) {
+        const sep = line.length > 3 ? line[3] : " ";
+        if (sep === " " || sep === "-") {
+          lines.push(line.slice(4));
+          if (sep === " ") break;
+          continue;
+        }
+      }
+      // FTP lets the lines between `123-` and `123 ` be free text.
+      lines.push(line);
+    }
+  }
+  const reply: Reply = { code: head.code, lines };
+  if (options.enhanced) {
+    for (let i = 0; i < lines.length; i++) {
+      const [enhanced, text] = splitEnhancedCode(lines[i]!);
+      if (enhanced === undefined) continue;
+      if (reply.enhancedCode === undefined) reply.enhancedCode = enhanced;
+      lines[i] = text;
+    }
+  }
+  return reply;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The interop suite: sets up and starts every real server (idempotent; installs
+# the Debian packages it needs), then runs tests/interop/ against them.
+# Usage: scripts/interop/run.sh [--setup-only | --stop]
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=_lib.sh
+source "$HERE/_lib.sh"
+
+if [ "${1:-}" = "--stop" ]; then
+  stop_all
+  exit 0
+fi
+
+make_certs
+# Each setup_<name>.sh installs, configures and starts one server. They run in
+# name order (dovecot before postfix, whose SASL goes through dovecot).
+for setup in "$HERE"/setup_*.sh; do
+  [ -f "$setup" ] || continue
+  log "running $(basename "$setup")"
+  bash "$setup"
+done
+
+[ "${1:-}" = "--setup-only" ] && exit 0
+cd "$ROOT"
+DENO="${DENO:-deno}"
+command -v "$DENO" >/dev/null 2>&1 || DENO="npx -y deno@2.9.6"
+PORTLINE_INTEROP_DIR="$RUN" $DENO test -A tests/interop/
