@@ -1,0 +1,122 @@
+// Copyright 2026 the portline authors. MIT license.
+import assert from "../_assert.ts";
+import {
+  BufferedReader,
+  connect,
+  ConnectError,
+  listen,
+  startTls,
+  startTlsServer,
+  TimeoutError,
+  TlsError,
+} from "../../protocols/_core/mod.ts";
+import { CA_CERT, SERVER_TLS } from "../_tls.ts";
+
+const enc = new TextEncoder();
+
+Deno.test("connect() talks to listen() over plain TCP", async () => {
+  const listener = await listen({ port: 0 });
+  const served = (async () => {
+    const conn = (await listener.accept())!;
+    const reader = new BufferedReader(conn);
+    const line = await reader.readLine();
+    await conn.write(enc.encode(`echo ${line}\r\n`));
+    conn.close();
+  })();
+  const conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  await conn.write(enc.encode("hello\r\n"));
+  const reader = new BufferedReader(conn);
+  assert.equal(await reader.readLine(), "echo hello");
+  assert.equal(await reader.readLineOrNull(), null);
+  conn.close();
+  await served;
+  listener.close();
+});
+
+Deno.test("connect() with implicit TLS verifies against caCerts", async () => {
+  const listener = await listen({ port: 0, tls: SERVER_TLS });
+  const served = (async () => {
+    const conn = (await listener.accept())!;
+    await conn.write(enc.encode("secure\r\n"));
+    await new BufferedReader(conn).readLineOrNull().catch(() => null);
+    conn.close();
+  })();
+  const conn = await connect({
+    hostname: "localhost",
+    port: listener.addr.port,
+    tls: { caCerts: [CA_CERT] },
+  });
+  assert.equal(conn.secure, true);
+  assert.equal(await new BufferedReader(conn).readLine(), "secure");
+  conn.close();
+  await served;
+  listener.close();
+});
+
+Deno.test("connect() with implicit TLS rejects an untrusted certificate", async () => {
+  const listener = await listen({ port: 0, tls: SERVER_TLS });
+  const accepted = listener.accept().then((c) => c?.close());
+  await assert.rejects(
+    connect({ hostname: "localhost", port: listener.addr.port, tls: true }),
+    TlsError,
+  );
+  listener.close();
+  await accepted;
+});
+
+Deno.test("startTls() and startTlsServer() upgrade a plain connection", async () => {
+  const listener = await listen({ port: 0 });
+  const served = (async () => {
+    const plain = (await listener.accept())!;
+    const reader = new BufferedReader(plain);
+    assert.equal(await reader.readLine(), "STARTTLS");
+    await plain.write(enc.encode("220 go ahead\r\n"));
+    const secure = await startTlsServer(plain, SERVER_TLS);
+    const tlsReader = new BufferedReader(secure);
+    await secure.write(enc.encode(`got ${await tlsReader.readLine()}\r\n`));
+    secure.close();
+  })();
+  const plain = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  await plain.write(enc.encode("STARTTLS\r\n"));
+  const reader = new BufferedReader(plain);
+  assert.equal(await reader.readLine(), "220 go ahead");
+  const secure = await startTls(plain, { hostname: "localhost", caCerts: [CA_CERT] });
+  await secure.write(enc.encode("inside\r\n"));
+  assert.equal(await new BufferedReader(secure).readLine(), "got inside");
+  secure.close();
+  await served;
+  listener.close();
+});
+
+Deno.test("connect() to a closed port fails with ConnectError", async () => {
+  const listener = await listen({ port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  await assert.rejects(connect({ hostname: "127.0.0.1", port }), ConnectError);
+});
+
+Deno.test("BufferedReader deadline times out a silent server with TimeoutError", async () => {
+  const listener = await listen({ port: 0 });
+  const accepted = listener.accept();
+  const conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const server = (await accepted)!;
+  const reader = new BufferedReader(conn);
+  reader.deadline = { timeoutMs: 50 };
+  await assert.rejects(reader.readLine(), TimeoutError);
+  server.close();
+  listener.close();
+});
+
+Deno.test("BufferedReader deadline rejects with the abort reason", async () => {
+  const listener = await listen({ port: 0 });
+  const accepted = listener.accept();
+  const conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const server = (await accepted)!;
+  const reader = new BufferedReader(conn);
+  const controller = new AbortController();
+  reader.deadline = { signal: controller.signal };
+  setTimeout(() => controller.abort(new Error("stop")), 20);
+  await assert.rejects(reader.readLine(), /stop/);
+  server.close();
+  listener.close();
+});
