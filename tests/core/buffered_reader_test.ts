@@ -162,3 +162,21 @@ Deno.test("BufferedReader.dotBlock() passes large bodies through byte-exact", as
   const reader = new BufferedReader(memoryConn(chunked(stuffed, 65536)));
   assert.equal(await readAll(reader.dotBlock()), body);
 });
+
+Deno.test("BufferedReader finds line ends and UTF-8 at every alignment", async () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    lines.push("a".repeat(i % 9) + (i % 3 === 0 ? "é" : "") + "b".repeat(i % 5));
+  }
+  const text = lines.join("\r\n") + "\r\n";
+  for (const size of [1, 3, 4, 5, 17, 4096]) {
+    const reader = new BufferedReader(memoryConn(chunked(text, size)));
+    const got: string[] = [];
+    for (;;) {
+      const line = reader.tryReadLine() ?? await reader.readLineOrNull();
+      if (line === null) break;
+      got.push(line);
+    }
+    assert.deepEqual(got, lines, `chunk size ${size}`);
+  }
+});
