@@ -23,6 +23,9 @@ done
 
 [ "${1:-}" = "--setup-only" ] && exit 0
 cd "$ROOT"
-DENO="${DENO:-deno}"
-command -v "$DENO" >/dev/null 2>&1 || DENO="npx -y deno@2.9.6"
+# The pinned Deno: PORTLINE_DENO from .ci/run, else the one on PATH, else npx.
+DENO="${PORTLINE_DENO:-}"
+if [ -z "$DENO" ]; then
+  if command -v deno >/dev/null 2>&1; then DENO=deno; else DENO="npx -y deno@2.9.6"; fi
+fi
 PORTLINE_INTEROP_DIR="$RUN" $DENO test -A tests/interop/
