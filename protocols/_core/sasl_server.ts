@@ -57,6 +57,7 @@ function equal(a: string, b: string): boolean {
  * ```
  */
 export class SaslServerExchange {
+  /** The mechanism's name, upper case. */
   readonly mechanism: string;
   #accounts: SaslAccounts;
   #step = 0;

@@ -103,10 +103,15 @@ export class Lock {
  */
 export class Session {
   #conn: Conn;
+  /** The reader over the current connection. */
   readonly reader: BufferedReader;
+  /** One command (or body stream) at a time. */
   readonly lock: Lock = new Lock();
+  /** The server's name, for TLS verification and messages. */
   readonly hostname: string;
+  /** The bound on each network wait, in milliseconds. */
   readonly timeoutMs: number;
+  /** The transcript hook, if any. */
   readonly onTranscript: ((entry: TranscriptEntry) => void) | undefined;
   #closed = false;
 
