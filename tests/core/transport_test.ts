@@ -120,3 +120,44 @@ Deno.test("BufferedReader deadline rejects with the abort reason", async () => {
   server.close();
   listener.close();
 });
+
+Deno.test("connect({ path }) reaches a Unix socket (LMTP's usual home)", async () => {
+  const { createServer } = await import("node:net");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/portline-`);
+  const path = `${dir}/lmtp.sock`;
+  const server = createServer((socket) => socket.end("220 unix ready\r\n"));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  try {
+    const conn = await connect({ path });
+    assert.equal(await new BufferedReader(conn).readLine(), "220 unix ready");
+    conn.close();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("connect() honours an already-aborted signal and a connect timeout", async () => {
+  const controller = new AbortController();
+  controller.abort(new Error("not wanted"));
+  await assert.rejects(
+    connect({ hostname: "127.0.0.1", port: 9, signal: controller.signal }),
+    /not wanted/,
+  );
+  // A TLS handshake that never completes: the server accepts and stays silent.
+  const listener = await listen({ port: 0 });
+  const accepted = listener.accept();
+  await assert.rejects(
+    connect({
+      hostname: "localhost",
+      port: listener.addr.port,
+      tls: { caCerts: [CA_CERT] },
+      timeoutMs: 100,
+    }),
+    TimeoutError,
+  );
+  (await accepted)?.close();
+  listener.close();
+});
