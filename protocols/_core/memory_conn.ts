@@ -58,7 +58,8 @@ export function memoryConn(chunks: Iterable<string | Uint8Array>): MemoryConn {
       return Promise.resolve(n);
     },
     write(data: Uint8Array): Promise<void> {
-      written.push(data.slice());
+      // A copy: `Buffer#slice` (Node callers pass Buffers) would return a view.
+      written.push(new Uint8Array(data));
       return Promise.resolve();
     },
     closeWrite(): Promise<void> {

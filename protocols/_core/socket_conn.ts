@@ -14,6 +14,10 @@ import { ConnectionClosedError, PortlineError, TlsError } from "./errors.ts";
 
 /** Bytes queued before the socket is paused until the reader catches up. */
 const HIGH_WATER = 1024 * 1024;
+// Deno 2.9's node:tls drops the end of stream that arrives while a TLS socket
+// is paused (measured: no "end", no "close", ever), so TLS sockets are never
+// paused there: they buffer instead. Node pauses them as usual.
+const CAN_PAUSE_TLS = !("Deno" in globalThis);
 
 function addressOf(host: string | undefined, port: number | undefined): NetAddress {
   return { hostname: host ?? "", port: port ?? 0 };
@@ -48,7 +52,7 @@ export class SocketConn implements Conn {
   #onData = (chunk: Uint8Array) => {
     this.#chunks.push(chunk);
     this.#queued += chunk.byteLength;
-    if (this.#queued > HIGH_WATER) this.#socket.pause();
+    if (this.#queued > HIGH_WATER && (CAN_PAUSE_TLS || !this.#secure)) this.#socket.pause();
     this.#notify();
   };
   #onEnd = () => {
@@ -62,6 +66,10 @@ export class SocketConn implements Conn {
   #onClose = () => {
     this.#ended = true;
     this.#notify();
+  };
+  #session: Uint8Array | undefined;
+  #onSession = (session: Uint8Array) => {
+    this.#session = session;
   };
 
   /**
@@ -82,6 +90,7 @@ export class SocketConn implements Conn {
     this.#socket.on("end", this.#onEnd);
     this.#socket.on("error", this.#onError);
     this.#socket.on("close", this.#onClose);
+    if (this.#secure) this.#socket.on("session", this.#onSession);
   }
 
   #detach(): void {
@@ -89,6 +98,7 @@ export class SocketConn implements Conn {
     this.#socket.off("end", this.#onEnd);
     this.#socket.off("error", this.#onError);
     this.#socket.off("close", this.#onClose);
+    this.#socket.off("session", this.#onSession);
   }
 
   #notify(): void {
@@ -115,6 +125,26 @@ export class SocketConn implements Conn {
   /** Whether the socket is a TLS socket. */
   get secure(): boolean {
     return this.#secure;
+  }
+
+  /**
+   * The TLS session to resume on another connection (TLS 1.3 tickets arrive
+   * after the handshake; the latest one is kept).
+   *
+   * @returns The session, or `undefined` for plain sockets or none yet.
+   */
+  tlsSession(): Uint8Array | undefined {
+    if (!this.#secure) return undefined;
+    return this.#session ?? (this.#socket as tls.TLSSocket).getSession?.() ?? undefined;
+  }
+
+  /**
+   * Whether this TLS connection resumed an earlier session.
+   *
+   * @returns False for plain sockets and full handshakes.
+   */
+  tlsSessionReused(): boolean {
+    return this.#secure && (this.#socket as tls.TLSSocket).isSessionReused?.() === true;
   }
 
   /** How many received bytes wait to be read. */
@@ -219,7 +249,7 @@ export class SocketConn implements Conn {
     this.#detach();
     const secure = new tls.TLSSocket(this.#socket, {
       isServer: true,
-      secureContext: tls.createSecureContext({ cert: options.cert, key: options.key }),
+      secureContext: serverContext(options),
     });
     await handshake(secure, "secure");
     return new SocketConn(secure, true);
@@ -233,6 +263,22 @@ export class SocketConn implements Conn {
       );
     }
   }
+}
+
+// One secure context per certificate: its session-ticket keys are then shared
+// by every upgraded connection, so a client can resume the session of one
+// connection on another (FTPS data channels).
+const serverContexts = new Map<string, tls.SecureContext>();
+
+function serverContext(options: ServerTlsOptions): tls.SecureContext {
+  const id = `${options.cert}\0${options.key}`;
+  let context = serverContexts.get(id);
+  if (!context) {
+    if (serverContexts.size >= 16) serverContexts.clear();
+    context = tls.createSecureContext({ cert: options.cert, key: options.key });
+    serverContexts.set(id, context);
+  }
+  return context;
 }
 
 function handshake(socket: tls.TLSSocket, event: string): Promise<void> {

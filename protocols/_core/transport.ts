@@ -98,6 +98,14 @@ export interface Conn {
   readonly remoteAddr: NetAddress;
   /** Whether the bytes travel inside TLS. */
   readonly secure: boolean;
+  /**
+   * The TLS session to offer when resuming it on another connection (FTPS
+   * data channels), where the runtime can resume sessions; `undefined`
+   * otherwise (plain connections, and Deno's TLS, which cannot resume).
+   */
+  tlsSession?(): Uint8Array | undefined;
+  /** Whether this TLS connection resumed an earlier session (false when unknown). */
+  tlsSessionReused?(): boolean;
 }
 
 /** A server certificate and key, in PEM, for listening with TLS. */

@@ -41,11 +41,17 @@ class DenoConn implements Conn {
   readonly localAddr: NetAddress;
   readonly remoteAddr: NetAddress;
 
-  constructor(conn: Deno.Conn, secure: boolean) {
+  /**
+   * @param conn The connection.
+   * @param secure Whether it is TLS.
+   * @param addresses Where to take the addresses from: a TLS connection from
+   * `Deno.startTls` reports empty ones, its TCP connection the real ones.
+   */
+  constructor(conn: Deno.Conn, secure: boolean, addresses: Deno.Conn = conn) {
     this.#conn = conn;
     this.secure = secure;
-    this.localAddr = toAddress(conn.localAddr);
-    this.remoteAddr = toAddress(conn.remoteAddr);
+    this.localAddr = toAddress(addresses.localAddr);
+    this.remoteAddr = toAddress(addresses.remoteAddr);
   }
 
   get raw(): Deno.Conn {
@@ -88,6 +94,16 @@ class DenoConn implements Conn {
     }
   }
 
+  /** Deno's TLS cannot resume sessions: there is never one to offer. */
+  tlsSession(): Uint8Array | undefined {
+    return undefined;
+  }
+
+  /** Deno's TLS never resumes a session. */
+  tlsSessionReused(): boolean {
+    return false;
+  }
+
   /** Marks this wrapper closed without closing the socket (after an upgrade). */
   release(): Deno.Conn {
     this.#closed = true;
@@ -116,7 +132,7 @@ async function upgrade(
   try {
     const secure = await Deno.startTls(tcp, options);
     await secure.handshake();
-    return new DenoConn(secure, true);
+    return new DenoConn(secure, true, tcp);
   } catch (error) {
     try {
       tcp.close();

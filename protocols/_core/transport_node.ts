@@ -1,15 +1,27 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * The Node transport: `transport_deno.ts`'s twin on `node:net` / `node:tls`,
- * swapped in by `scripts/build_npm.ts`. Same exports, same behaviour.
+ * swapped in by `scripts/build_npm.ts`. Same exports, same behaviour; it also
+ * resumes TLS sessions (`session`, FTPS data channels), which Deno cannot.
+ *
+ * The npm package ships ESM and CommonJS copies of this module. Upgrades
+ * recognise a connection by its upgrade method rather than by `instanceof`,
+ * so a connection opened through one copy can be upgraded through the other.
  *
  * @module
  */
-import type { Conn, TlsOptions } from "./transport.ts";
-import { SocketConn } from "./socket_conn.ts";
+import type { Conn, ServerTlsOptions, TlsOptions } from "./transport.ts";
+import type { SocketConn } from "./socket_conn.ts";
 
-export { listen, startTlsServer } from "./socket_listener.ts";
+export { listen } from "./socket_listener.ts";
 export { connectSocket as connect } from "./socket_connect.ts";
+
+/** Whether `conn` is a {@linkcode SocketConn} from any copy of the library. */
+function isSocketConn(conn: Conn): conn is SocketConn {
+  const candidate = conn as Partial<SocketConn>;
+  return typeof candidate.upgradeToClientTls === "function" &&
+    typeof candidate.upgradeToServerTls === "function";
+}
 
 /**
  * Upgrades an open connection to TLS as the client (STARTTLS, STLS, AUTH TLS).
@@ -18,14 +30,36 @@ export { connectSocket as connect } from "./socket_connect.ts";
  * @param conn The plain connection; it must no longer be used afterwards.
  * @param tls Verification options; `hostname` names the server to verify.
  * @returns The TLS connection.
- * @throws {TlsError} When the handshake or verification fails.
+ * @throws {TlsError} When the handshake or verification fails, or plaintext
+ * arrived after the go-ahead (STARTTLS injection).
+ * @throws {TypeError} When `conn` is not from {@linkcode connect} or `listen`.
  */
 export function startTls(
   conn: Conn,
   tls: TlsOptions & { hostname: string; session?: Uint8Array },
 ): Promise<Conn> {
-  if (!(conn instanceof SocketConn)) {
-    throw new TypeError("Cannot start TLS: the connection is not from connect() or listen()");
+  if (!isSocketConn(conn) || conn.secure) {
+    throw new TypeError(
+      "Cannot start TLS: the connection is not a plain connection from connect() or listen()",
+    );
   }
   return conn.upgradeToClientTls(tls, tls.hostname, tls.session);
+}
+
+/**
+ * Upgrades an accepted connection to TLS as the server (STARTTLS in test
+ * servers). Fails if the client sent plaintext after the go-ahead.
+ *
+ * @param conn A connection from `listen`.
+ * @param options The certificate and key.
+ * @returns The TLS connection; `conn` must no longer be used.
+ * @throws {TypeError} When `conn` was not accepted by `listen`.
+ */
+export function startTlsServer(conn: Conn, options: ServerTlsOptions): Promise<Conn> {
+  if (!isSocketConn(conn) || conn.secure) {
+    throw new TypeError(
+      "Cannot start TLS as server: the connection is not a plain connection from listen()",
+    );
+  }
+  return conn.upgradeToServerTls(options);
 }
