@@ -343,7 +343,7 @@ if (!flags.has("--skip-tests") && testFiles.length > 0) {
   const interop = testFiles.filter((f) => rel(f).startsWith("tests/interop/"));
   const emittedTest = (f: string) => join("esm", rel(f).replace(/\.ts$/, ".js"));
   await step(
-    `run ${unit.length} test files under Node ${process.versions.node ?? ""}`,
+    `run ${unit.length} test files under Node`,
     () =>
       run("node", [
         "--import",
