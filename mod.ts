@@ -18,3 +18,5 @@
  * @module
  */
 export * from "./protocols/_core/mod.ts";
+export * from "./protocols/mail/mod.ts";
+export * from "./protocols/smtp/mod.ts";

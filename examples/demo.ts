@@ -1,12 +1,16 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * `deno task demo`: each protocol's client against its in-process server, in
- * one run, on loopback only.
+ * one run, on loopback only. The SMTP step delivers into a mail store that
+ * the POP3 step reads back.
  *
  * @module
  */
+import { MemoryMailStore } from "../protocols/mail/mod.ts";
 import { startEchoServer } from "./echo_server.ts";
 import { echoOnce } from "./echo_client.ts";
+import { demoMail } from "./demo_mail.ts";
+import { demoSmtp } from "./demo_smtp.ts";
 
 async function demoEcho(): Promise<void> {
   const { listener, done } = startEchoServer(0);
@@ -17,8 +21,12 @@ async function demoEcho(): Promise<void> {
   await done;
 }
 
+const store = new MemoryMailStore();
+
 const steps: [string, () => Promise<void>][] = [
   ["echo", demoEcho],
+  ["mail", demoMail],
+  ["smtp", () => demoSmtp(store)],
 ];
 
 for (const [name, step] of steps) {

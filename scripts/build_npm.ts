@@ -68,7 +68,6 @@ const MAPPINGS: { from: string; to: string; subpath: string }[] = [
 const NODE_SKIP: Record<string, string> = {
   "tests/examples/echo_test.ts":
     "runs the Deno examples as subprocesses (Deno.Command, Deno.listen)",
-  "tests/smtp/lmtp_test.ts": "uses Deno.makeTempDir, Deno.remove (node:fs/promises would do)",
 };
 
 /** Interop tests run under Node with `--interop` (real servers, see scripts/interop/). */

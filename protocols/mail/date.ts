@@ -1,0 +1,106 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * RFC 5322 §3.3 dates: `Tue, 01 Jul 2003 10:52:37 +0200`, written in UTC and
+ * read with the obsolete forms (two-digit years, named zones) too.
+ *
+ * @module
+ */
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const ZONES: Record<string, number> = {
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  EST: -5,
+  EDT: -4,
+  CST: -6,
+  CDT: -5,
+  MST: -7,
+  MDT: -6,
+  PST: -8,
+  PDT: -7,
+};
+
+function two(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/**
+ * Formats a date for a `Date:` header, in UTC.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatMailDate } from "@portline/portline/mail";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatMailDate(new Date(Date.UTC(2003, 6, 1, 10, 52, 37))), "Tue, 01 Jul 2003 10:52:37 +0000");
+ * ```
+ *
+ * @param date The date.
+ * @returns The RFC 5322 date-time.
+ * @throws {RangeError} When the date is invalid.
+ */
+export function formatMailDate(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError("Cannot format date: it is invalid");
+  return `${DAYS[date.getUTCDay()]}, ${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ` +
+    `${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:` +
+    `${two(date.getUTCSeconds())} +0000`;
+}
+
+const DATE =
+  /^\s*(?:[A-Za-z]+\s*,?\s*)?(\d{1,2})\s*[- ]?\s*([A-Za-z]{3})[A-Za-z]*\.?\s*[- ]?\s*(\d{2,4})\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*(?:([+-])(\d{2}):?(\d{2})|([A-Za-z]{1,5}))?/;
+
+/**
+ * Reads an RFC 5322 date, with the obsolete forms: two- and three-digit
+ * years, named and military zones, a missing weekday or seconds; other forms
+ * fall back to `Date.parse`.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseMailDate } from "@portline/portline/mail";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parseMailDate("Tue, 1 Jul 2003 10:52:37 +0200")?.toISOString(), "2003-07-01T08:52:37.000Z");
+ * assert.equal(parseMailDate("1 Jul 03 10:52 EDT")?.toISOString(), "2003-07-01T14:52:00.000Z");
+ * assert.equal(parseMailDate("not a date"), undefined);
+ * ```
+ *
+ * @param text The header value.
+ * @returns The date, or undefined when it cannot be read.
+ */
+export function parseMailDate(text: string): Date | undefined {
+  // A date is short; bounding the input keeps the regular expression linear.
+  const match = DATE.exec(text.slice(0, 200));
+  if (match) {
+    const month = MONTHS.findIndex((m) => m.toLowerCase() === match[2]!.toLowerCase());
+    if (month >= 0) {
+      let year = Number(match[3]);
+      if (match[3]!.length === 2) year += year < 50 ? 2000 : 1900;
+      else if (match[3]!.length === 3) year += 1900;
+      let offset = 0;
+      if (match[7]) {
+        offset = (Number(match[8]) * 60 + Number(match[9])) * (match[7] === "-" ? -1 : 1);
+      } else if (match[10]) {
+        offset = (ZONES[match[10].toUpperCase()] ?? 0) * 60;
+      }
+      const time = Date.UTC(
+        year,
+        month,
+        Number(match[1]),
+        Number(match[4]),
+        Number(match[5]),
+        Number(match[6] ?? 0),
+      ) - offset * 60_000;
+      const date = new Date(time);
+      if (!Number.isNaN(date.getTime())) return date;
+    }
+  }
+  // Other forms (ISO 8601, JavaScript's own) only with a full year and a
+  // time: Date.parse alone would take "1" for 2001.
+  const rest = text.slice(0, 200);
+  if (!/\d{4}/.test(rest) || !/\d:\d\d/.test(rest)) return undefined;
+  const fallback = Date.parse(rest);
+  return Number.isNaN(fallback) ? undefined : new Date(fallback);
+}
