@@ -20,3 +20,4 @@
 export * from "./protocols/_core/mod.ts";
 export * from "./protocols/mail/mod.ts";
 export * from "./protocols/smtp/mod.ts";
+export * from "./protocols/ftp/mod.ts";

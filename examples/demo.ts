@@ -11,6 +11,7 @@ import { startEchoServer } from "./echo_server.ts";
 import { echoOnce } from "./echo_client.ts";
 import { demoMail } from "./demo_mail.ts";
 import { demoSmtp } from "./demo_smtp.ts";
+import { demoFtp } from "./demo_ftp.ts";
 
 async function demoEcho(): Promise<void> {
   const { listener, done } = startEchoServer(0);
@@ -27,6 +28,7 @@ const steps: [string, () => Promise<void>][] = [
   ["echo", demoEcho],
   ["mail", demoMail],
   ["smtp", () => demoSmtp(store)],
+  ["ftp", demoFtp],
 ];
 
 for (const [name, step] of steps) {

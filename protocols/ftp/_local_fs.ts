@@ -1,0 +1,186 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * The one seam to the local file system, on `node:fs/promises` (which both
+ * Deno and Node provide): no `Deno.*` file APIs in library code.
+ *
+ * @module
+ */
+import * as fs from "node:fs/promises";
+
+/** A local file opened for reading. */
+export interface LocalFileReader {
+  /** The file's size when opened. */
+  readonly size: number;
+  /** Reads into `buffer`; `null` at end of file. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** A local file opened for writing. */
+export interface LocalFileWriter {
+  /** Writes all of `bytes`. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** A local directory entry. */
+export interface LocalEntry {
+  /** The name. */
+  name: string;
+  /** What it is (symbolic links are followed by `stat`, not here). */
+  type: "file" | "directory" | "symlink" | "unknown";
+}
+
+/** A local file's metadata. */
+export interface LocalStat {
+  /** File or directory. */
+  type: "file" | "directory" | "unknown";
+  /** Size in bytes. */
+  size: number;
+  /** Modification time. */
+  modifiedAt: Date;
+}
+
+/**
+ * Opens a file for reading from `offset`.
+ *
+ * @param path The file.
+ * @param offset Where to start.
+ * @returns The reader.
+ */
+export async function openLocalReader(path: string, offset = 0): Promise<LocalFileReader> {
+  const handle = await fs.open(path, "r");
+  const size = (await handle.stat()).size;
+  let position = offset;
+  return {
+    size,
+    async read(buffer: Uint8Array): Promise<number | null> {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+      if (bytesRead === 0) return null;
+      position += bytesRead;
+      return bytesRead;
+    },
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * Opens a file for writing: truncated, appended to, or written from `offset`
+ * (resuming a download).
+ *
+ * @param path The file.
+ * @param options Append, or the offset to write at.
+ * @returns The writer.
+ */
+export async function openLocalWriter(
+  path: string,
+  options: { append?: boolean; offset?: number } = {},
+): Promise<LocalFileWriter> {
+  const offset = options.offset ?? 0;
+  const flags = options.append ? "a" : offset > 0 ? "r+" : "w";
+  const handle = await fs.open(path, flags).catch((error) => {
+    // Writing from an offset into a file that does not exist yet: create it.
+    if (flags === "r+" && (error as { code?: string }).code === "ENOENT") return fs.open(path, "w");
+    throw error;
+  });
+  if (offset > 0 && !options.append) await handle.truncate(offset);
+  let position = offset;
+  return {
+    async write(bytes: Uint8Array): Promise<void> {
+      let done = 0;
+      while (done < bytes.byteLength) {
+        const { bytesWritten } = await handle.write(
+          bytes,
+          done,
+          bytes.byteLength - done,
+          options.append ? null : position,
+        );
+        done += bytesWritten;
+        position += bytesWritten;
+      }
+    },
+    close: () => handle.close(),
+  };
+}
+
+/**
+ * Lists a local directory.
+ *
+ * @param path The directory.
+ * @returns Its entries, sorted by name.
+ */
+export async function readLocalDirectory(path: string): Promise<LocalEntry[]> {
+  const entries = await fs.readdir(path, { withFileTypes: true });
+  return entries.map((entry): LocalEntry => ({
+    name: entry.name,
+    type: entry.isFile()
+      ? "file"
+      : entry.isDirectory()
+      ? "directory"
+      : entry.isSymbolicLink()
+      ? "symlink"
+      : "unknown",
+  })).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/**
+ * Reads a local file's metadata (following symbolic links).
+ *
+ * @param path The file.
+ * @returns Its type, size and modification time, or `null` when it does not exist.
+ */
+export async function statLocal(path: string): Promise<LocalStat | null> {
+  try {
+    const st = await fs.stat(path);
+    return {
+      type: st.isFile() ? "file" : st.isDirectory() ? "directory" : "unknown",
+      size: st.size,
+      modifiedAt: st.mtime,
+    };
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/**
+ * Creates a directory and its parents.
+ *
+ * @param path The directory.
+ */
+export async function makeLocalDirectory(path: string): Promise<void> {
+  await fs.mkdir(path, { recursive: true });
+}
+
+/**
+ * Sets a local file's modification time.
+ *
+ * @param path The file.
+ * @param time The time.
+ */
+export async function setLocalModified(path: string, time: Date): Promise<void> {
+  await fs.utimes(path, time, time);
+}
+
+/**
+ * Removes a file or an empty directory.
+ *
+ * @param path The path.
+ * @param directory Whether it is a directory.
+ */
+export async function removeLocal(path: string, directory: boolean): Promise<void> {
+  if (directory) await fs.rmdir(path);
+  else await fs.unlink(path);
+}
+
+/**
+ * Renames a file or directory.
+ *
+ * @param from The old path.
+ * @param to The new path.
+ */
+export async function renameLocal(from: string, to: string): Promise<void> {
+  await fs.rename(from, to);
+}

@@ -1,0 +1,1637 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * The FTP/FTPS client.
+ *
+ * @module
+ */
+import type { Conn, TlsOptions } from "../_core/transport.ts";
+import { connect } from "../_core/transport.ts";
+import { type CallOptions, Session, type TranscriptEntry } from "../_core/session.ts";
+import type { Reply } from "../_core/reply.ts";
+import { AuthenticationError, LimitError, TlsError } from "../_core/errors.ts";
+import {
+  assertSafeArgument,
+  bodyChunks,
+  type BodySource,
+  WriteCoalescer,
+} from "../_core/writer.ts";
+import { FtpBusyError, FtpReplyError } from "./errors.ts";
+import { FtpAsciiDecoder, FtpAsciiEncoder } from "./ascii.ts";
+import type { FtpFileInfo } from "./file_info.ts";
+import { type FtpListParser, parseList } from "./list.ts";
+import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
+import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
+import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
+import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
+import {
+  downloadTree,
+  type FtpTreeOptions,
+  type FtpTreeResult,
+  removeTree,
+  uploadTree,
+} from "./tree.ts";
+
+/** Options of {@linkcode FtpClient.connect}. */
+export interface FtpClientOptions {
+  /** The server's host name or IP address. */
+  hostname: string;
+  /** The control port. @default {21, or 990 with implicit TLS} */
+  port?: number;
+  /** The user name. @default {"anonymous"} */
+  user?: string;
+  /** The password. @default {"anonymous@" for anonymous} */
+  password?: string;
+  /** The account, sent with ACCT when the server asks for one (332). */
+  account?: string;
+  /**
+   * FTPS: `true` (or `"explicit"`) for AUTH TLS on the control port (required:
+   * the connection fails rather than continue in plaintext), `"implicit"` for
+   * TLS from the first byte (port 990).
+   *
+   * @default {false}
+   */
+  secure?: boolean | "explicit" | "implicit";
+  /** Certificate verification (verified by default; `caCerts` for private CAs). */
+  tls?: TlsOptions;
+  /**
+   * Data channel protection under FTPS: `"private"` (PROT P, encrypted) or
+   * `"clear"` (PROT C: only the control channel is encrypted).
+   *
+   * @default {"private"}
+   */
+  dataProtection?: "private" | "clear";
+  /**
+   * Passive mode (EPSV, falling back to PASV); false for active mode (EPRT,
+   * falling back to PORT), where the server connects to us.
+   *
+   * @default {true}
+   */
+  passive?: boolean;
+  /**
+   * Use the address in PASV replies. By default it is ignored and the control
+   * connection's host is used instead, as curl does (it blocks FTP bounce and
+   * fixes servers behind NAT announcing private addresses).
+   *
+   * @default {false}
+   */
+  trustPasvAddress?: boolean;
+  /** The local address to listen on and announce in active mode. @default {the control connection's local address} */
+  activeHost?: string;
+  /** The longest any network wait may take, in milliseconds (idle time on data channels). @default {30000} */
+  timeoutMs?: number;
+  /** Cancels connecting and logging in. */
+  signal?: AbortSignal;
+  /** Receives each command and reply line; passwords are redacted. */
+  onTranscript?: (entry: TranscriptEntry) => void;
+  /** LIST formats to try, in order. @default {FTP_LIST_PARSERS} */
+  listParsers?: readonly FtpListParser[];
+  /** The largest directory listing accepted, in bytes. @default {67108864} */
+  maxListingBytes?: number;
+}
+
+/** Progress of a transfer. */
+export interface FtpProgress {
+  /** Bytes transferred so far in this call. */
+  bytes: number;
+  /** The expected total when known (uploads from files, or the server's 150 reply). */
+  totalBytes: number | undefined;
+  /** Milliseconds since the data started. */
+  elapsedMs: number;
+  /** The average rate so far, in bytes per second. */
+  bytesPerSecond: number;
+}
+
+/** Options of transfers. */
+export interface FtpTransferOptions extends CallOptions {
+  /** Called with the progress, at most every 100 ms and once at the end. */
+  onProgress?: (progress: FtpProgress) => void;
+  /** ASCII mode (TYPE A): line ends are converted (CRLF on the wire, LF locally). @default {false} */
+  ascii?: boolean;
+}
+
+/** Options of downloads. */
+export interface FtpDownloadOptions extends FtpTransferOptions {
+  /** Start at this byte (REST): resumes an interrupted download. */
+  offset?: number;
+}
+
+/** Options of {@linkcode FtpClient.downloadTo}. */
+export interface FtpDownloadToOptions extends FtpDownloadOptions {
+  /**
+   * Resume into a local file: continue it from its current size (REST);
+   * `offset` is then ignored.
+   *
+   * @default {false}
+   */
+  resume?: boolean;
+}
+
+/**
+ * Receives downloaded bytes chunk by chunk. The chunk is a view of a reused
+ * buffer: copy what you keep before returning (or before the promise settles).
+ */
+export type FtpChunkSink = (chunk: Uint8Array) => void | Promise<void>;
+
+/** Options of uploads. */
+export interface FtpUploadOptions extends FtpTransferOptions {
+  /** Append to the remote file (APPE) instead of replacing it (STOR). */
+  append?: boolean;
+  /** Write from this byte of the remote file (REST + STOR), to resume an upload. */
+  offset?: number;
+  /** The size to report as `totalBytes` in progress callbacks. */
+  totalBytes?: number;
+}
+
+/** What a finished transfer reports. */
+export interface FtpTransferResult {
+  /** The bytes sent or received (before ASCII conversion). */
+  bytes: number;
+  /** How long the transfer took, in milliseconds. */
+  elapsedMs: number;
+  /** The average rate, in bytes per second. */
+  bytesPerSecond: number;
+}
+
+/** Options of {@linkcode FtpClient.mkdir}. */
+export interface FtpMkdirOptions extends CallOptions {
+  /** Create missing parents too, and accept an existing directory. */
+  recursive?: boolean;
+}
+
+/**
+ * Data-channel reads. 64 KiB reads were fastest on an idle machine (about
+ * 4 GB/s either way), but on a busy one each read costs a wake-up: there,
+ * 1 MiB reads measured about 1.4x faster against vsftpd. Reads into reused
+ * buffers (downloadTo) are free to be large; stream chunks are cut from 1 MiB
+ * slabs.
+ */
+const READ_SIZE = 1024 * 1024;
+const SLAB_SIZE = 1024 * 1024;
+/** uploadFrom() file blocks: 4 MiB measured ~1.5x faster than 1 MiB on a busy machine. */
+const FILE_BLOCK = 4 * 1024 * 1024;
+const decoder = new TextDecoder();
+
+class Progress {
+  readonly #callback: ((progress: FtpProgress) => void) | undefined;
+  readonly #start = Date.now();
+  #last = 0;
+  bytes = 0;
+  total: number | undefined;
+
+  constructor(callback: ((progress: FtpProgress) => void) | undefined, total?: number) {
+    this.#callback = callback;
+    this.total = total;
+  }
+
+  add(n: number): void {
+    this.bytes += n;
+    if (!this.#callback) return;
+    const now = Date.now();
+    if (now - this.#last < 100) return;
+    this.#last = now;
+    this.#callback(this.snapshot());
+  }
+
+  snapshot(): FtpProgress {
+    const elapsedMs = Math.max(1, Date.now() - this.#start);
+    return {
+      bytes: this.bytes,
+      totalBytes: this.total,
+      elapsedMs,
+      bytesPerSecond: Math.round(this.bytes * 1000 / elapsedMs),
+    };
+  }
+
+  finish(): FtpTransferResult {
+    const result = this.snapshot();
+    this.#callback?.(result);
+    return {
+      bytes: result.bytes,
+      elapsedMs: result.elapsedMs,
+      bytesPerSecond: result.bytesPerSecond,
+    };
+  }
+}
+
+function redact(line: string): string {
+  return /^(PASS|ACCT) /i.test(line) ? `${line.slice(0, 4)} ****` : line;
+}
+
+/**
+ * An FTP/FTPS client: one control connection, one transfer at a time.
+ *
+ * Transfers stream (`download` returns a `ReadableStream`, `upload` takes
+ * one), resume (REST) and append (APPE), report progress, and cancel with
+ * ABOR through an `AbortSignal` while keeping the connection usable.
+ * FTPS (explicit and implicit) verifies certificates and encrypts data
+ * channels; under Node data channels resume the control connection's TLS
+ * session (servers requiring it); Deno cannot, which is reported as an
+ * {@linkcode FtpTlsSessionReuseError}.
+ *
+ * @example Usage
+ * ```ts
+ * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await FtpServer.start({ users: { alice: "secret" } });
+ * await using client = await FtpClient.connect({
+ *   hostname: "127.0.0.1",
+ *   port: server.port,
+ *   user: "alice",
+ *   password: "secret",
+ * });
+ * await client.upload("notes.txt", "hello");
+ * assert.deepEqual((await client.list()).map((e) => e.name), ["notes.txt"]);
+ * assert.equal(await client.downloadText("notes.txt"), "hello");
+ * ```
+ */
+export class FtpClient {
+  readonly #session: Session;
+  readonly #options: FtpClientOptions;
+  #features = new Map<string, string>();
+  #type: "A" | "I" | undefined;
+  #busy: string | undefined;
+  #protect = false;
+  #mlsd = true;
+  readonly #caps = { epsv: true, eprt: true };
+  #welcome: string[] = [];
+
+  private constructor(session: Session, options: FtpClientOptions) {
+    this.#session = session;
+    this.#options = options;
+  }
+
+  /**
+   * Connects, secures (FTPS), logs in, and reads the server's features.
+   *
+   * @example Usage
+   * ```ts ignore
+   * import { FtpClient } from "@portline/portline/ftp";
+   *
+   * await using client = await FtpClient.connect({
+   *   hostname: "ftp.example.org",
+   *   user: "alice",
+   *   password: "secret",
+   *   secure: true,
+   * });
+   * console.log(await client.pwd());
+   * ```
+   *
+   * @param options Server, credentials, TLS, mode and limits.
+   * @returns The logged-in client.
+   * @throws {AuthenticationError} When the login is refused.
+   * @throws {TlsError} When FTPS was asked for and cannot be set up.
+   * @throws {ConnectError} When the server cannot be reached.
+   */
+  static async connect(options: FtpClientOptions): Promise<FtpClient> {
+    const implicit = options.secure === "implicit";
+    const port = options.port ?? (implicit ? 990 : 21);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const conn: Conn = await connect({
+      hostname: options.hostname,
+      port,
+      tls: implicit ? (options.tls ?? true) : undefined,
+      signal: options.signal,
+      timeoutMs,
+    });
+    const session = new Session(conn, options.hostname, {
+      timeoutMs,
+      onTranscript: options.onTranscript,
+      maxLineBytes: 8192,
+    });
+    const client = new FtpClient(session, options);
+    try {
+      await session.run({ signal: options.signal }, () => client.#start());
+    } catch (error) {
+      session.destroy();
+      throw error;
+    }
+    return client;
+  }
+
+  async #command(line: string): Promise<Reply> {
+    await this.#session.send(line, redact(line));
+    return await this.#session.readReply();
+  }
+
+  async #expect(line: string, what: string, ok: (code: number) => boolean): Promise<Reply> {
+    const reply = await this.#command(line);
+    if (!ok(reply.code)) throw replyError(what, redact(line), reply);
+    return reply;
+  }
+
+  async #start(): Promise<void> {
+    const options = this.#options;
+    let greeting = await this.#session.readReply();
+    while (greeting.code === 120) greeting = await this.#session.readReply();
+    if (greeting.code !== 220) throw replyError("connect", "", greeting);
+    this.#welcome = greeting.lines;
+    const explicit = options.secure === true || options.secure === "explicit";
+    if (explicit) {
+      const reply = await this.#command("AUTH TLS");
+      if (reply.code !== 234) {
+        throw new TlsError(
+          `Cannot secure the connection to "${options.hostname}": AUTH TLS refused (${reply.code} ${
+            reply.lines.join(" ")
+          })`,
+        );
+      }
+      await this.#session.upgradeTls(options.tls ?? {});
+    }
+    await this.#login();
+    const feat = await this.#command("FEAT");
+    if (feat.code === 211) this.#features = parseFeatReply(feat.lines);
+    if (this.#features.has("UTF8")) await this.#command("OPTS UTF8 ON");
+    if (this.#session.conn.secure && (options.dataProtection ?? "private") === "private") {
+      await this.#expect("PBSZ 0", "set up FTPS", (code) => code >= 200 && code < 300);
+      await this.#expect("PROT P", "protect the data channel", (code) => code >= 200 && code < 300);
+      this.#protect = true;
+    }
+    this.#mlsd = this.#features.has("MLST");
+  }
+
+  async #login(): Promise<void> {
+    const options = this.#options;
+    const user = options.user ?? "anonymous";
+    const password = options.password ?? (user === "anonymous" ? "anonymous@" : "");
+    assertSafeArgument(user, "user name");
+    assertSafeArgument(password, "password");
+    let reply = await this.#command(`USER ${user}`);
+    if (reply.code === 331) reply = await this.#command(`PASS ${password}`);
+    if (reply.code === 332) {
+      if (options.account === undefined) {
+        throw new AuthenticationError(
+          `Cannot log in to "${options.hostname}" as "${user}": the server asks for an account (ACCT) and none was given`,
+          { replyCode: 332, command: "PASS ****", response: reply.lines.join(" ") },
+        );
+      }
+      assertSafeArgument(options.account, "account");
+      reply = await this.#command(`ACCT ${options.account}`);
+    }
+    if (reply.code !== 230 && reply.code !== 202) {
+      throw new AuthenticationError(
+        `Cannot log in to "${options.hostname}" as "${user}": ${reply.code} ${
+          reply.lines.join(" ")
+        }`,
+        { replyCode: reply.code, command: `USER ${user}`, response: reply.lines.join(" ") },
+      );
+    }
+  }
+
+  /** The features the server announced (FEAT), names upper-cased. */
+  get features(): ReadonlyMap<string, string> {
+    return this.#features;
+  }
+
+  /** The server's greeting lines. */
+  get welcome(): readonly string[] {
+    return this.#welcome;
+  }
+
+  /** Whether the control connection is encrypted. */
+  get secure(): boolean {
+    return this.#session.conn.secure;
+  }
+
+  /**
+   * Whether this runtime can resume the control connection's TLS session on
+   * data connections (Node: yes; Deno: no). Servers that require resumption
+   * (proftpd's default) refuse encrypted transfers otherwise.
+   */
+  get canResumeTlsSession(): boolean {
+    return this.#session.conn.tlsSession?.() !== undefined;
+  }
+
+  /** Whether data channels are encrypted (PROT P). */
+  get dataProtected(): boolean {
+    return this.#protect;
+  }
+
+  /** Whether the connection was closed. */
+  get closed(): boolean {
+    return this.#session.closed;
+  }
+
+  #checkIdle(what: string): void {
+    if (this.#busy !== undefined) {
+      throw new FtpBusyError(
+        `Cannot ${what}: a transfer (${this.#busy}) is running on this connection; FTP carries one transfer at a time per connection: finish or cancel it first, or open another client with clone()`,
+      );
+    }
+  }
+
+  #run<T>(what: string, options: CallOptions, fn: () => Promise<T>): Promise<T> {
+    this.#checkIdle(what);
+    return this.#session.run(options, fn);
+  }
+
+  #path(path: string): string {
+    assertSafeArgument(path, "path");
+    return path;
+  }
+
+  /**
+   * Sends a raw command and returns the reply, whatever its code.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.equal((await client.sendCommand("NOOP")).code, 200);
+   * ```
+   *
+   * @param line The command, without line end.
+   * @param options The call's signal.
+   * @returns The reply.
+   * @throws {InvalidArgumentError} When the line contains CR, LF or NUL.
+   */
+  async sendCommand(line: string, options: CallOptions = {}): Promise<Reply> {
+    return await this.#run("send a command", options, () => this.#command(line));
+  }
+
+  #simple(
+    what: string,
+    line: string,
+    options: CallOptions,
+    ok = (c: number) => c >= 200 && c < 300,
+  ) {
+    return this.#run(what, options, () => this.#expect(line, what, ok));
+  }
+
+  /**
+   * Keeps the connection alive (NOOP).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await client.noop();
+   * ```
+   *
+   * @param options The call's signal.
+   */
+  async noop(options: CallOptions = {}): Promise<void> {
+    await this.#simple("send NOOP", "NOOP", options);
+  }
+
+  /**
+   * The server's system type (SYST), e.g. `"UNIX Type: L8"`.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.match(await client.system(), /UNIX/);
+   * ```
+   *
+   * @param options The call's signal.
+   * @returns The system type.
+   */
+  async system(options: CallOptions = {}): Promise<string> {
+    return (await this.#simple("read the system type", "SYST", options)).lines.join(" ");
+  }
+
+  /**
+   * Sends a SITE command (server-specific, e.g. `CHMOD 644 file`).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * assert.equal((await client.site("CHMOD 644 x")).code, 200);
+   * ```
+   *
+   * @param command The SITE arguments.
+   * @param options The call's signal.
+   * @returns The reply.
+   * @throws {FtpReplyError} When the server refuses.
+   */
+  async site(command: string, options: CallOptions = {}): Promise<Reply> {
+    return await this.#simple("run SITE", `SITE ${this.#path(command)}`, options);
+  }
+
+  /**
+   * Asks for help (HELP), optionally about one command.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.ok((await client.help()).length > 1);
+   * ```
+   *
+   * @param command The command to ask about.
+   * @param options The call's signal.
+   * @returns The help text lines.
+   */
+  async help(command?: string, options: CallOptions = {}): Promise<string[]> {
+    const line = command ? `HELP ${this.#path(command)}` : "HELP";
+    return (await this.#simple("read help", line, options)).lines;
+  }
+
+  /**
+   * The server's status (STAT), or a path's listing over the control
+   * connection (`STAT path`).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.ok((await client.status()).length > 0);
+   * ```
+   *
+   * @param path A path to show instead of the server status.
+   * @param options The call's signal.
+   * @returns The reply lines.
+   */
+  async status(path?: string, options: CallOptions = {}): Promise<string[]> {
+    const line = path === undefined ? "STAT" : `STAT ${this.#path(path)}`;
+    return (await this.#simple("read the status", line, options)).lines;
+  }
+
+  /**
+   * The current remote directory (PWD).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.equal(await client.pwd(), "/");
+   * ```
+   *
+   * @param options The call's signal.
+   * @returns The path.
+   * @throws {FtpReplyError} When the reply carries no path.
+   */
+  async pwd(options: CallOptions = {}): Promise<string> {
+    const reply = await this.#simple(
+      "read the current directory",
+      "PWD",
+      options,
+      (c) => c === 257,
+    );
+    const path = parsePwdReply(reply.lines[0] ?? "");
+    if (path === null) throw replyError("read the current directory", "PWD", reply);
+    return path;
+  }
+
+  /**
+   * Changes the remote directory (CWD).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/pub/a.txt": "a" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await client.cd("pub");
+   * assert.equal(await client.pwd(), "/pub");
+   * ```
+   *
+   * @param path The directory.
+   * @param options The call's signal.
+   * @throws {FtpReplyError} When there is no such directory.
+   */
+  async cd(path: string, options: CallOptions = {}): Promise<void> {
+    await this.#simple(`change directory to "${path}"`, `CWD ${this.#path(path)}`, options);
+  }
+
+  /**
+   * Goes to the parent directory (CDUP).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/pub/a.txt": "a" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await client.cd("pub");
+   * await client.cdup();
+   * assert.equal(await client.pwd(), "/");
+   * ```
+   *
+   * @param options The call's signal.
+   */
+  async cdup(options: CallOptions = {}): Promise<void> {
+    await this.#simple("go to the parent directory", "CDUP", options);
+  }
+
+  /**
+   * Creates a directory (MKD); with `recursive`, its missing parents too.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * assert.equal(await client.mkdir("x/y/z", { recursive: true }), "x/y/z");
+   * assert.equal((await client.stat("/x/y/z")).type, "directory");
+   * ```
+   *
+   * @param path The directory.
+   * @param options Recursive, and the call's signal.
+   * @returns The created path as the server reports it.
+   * @throws {FtpReplyError} When the server refuses.
+   */
+  async mkdir(path: string, options: FtpMkdirOptions = {}): Promise<string> {
+    this.#path(path);
+    return await this.#run(`create directory "${path}"`, options, async () => {
+      if (!options.recursive) {
+        const reply = await this.#expect(
+          `MKD ${path}`,
+          `create directory "${path}"`,
+          (c) => c === 257,
+        );
+        return parsePwdReply(reply.lines[0] ?? "") ?? path;
+      }
+      const parts = path.split("/");
+      let prefix = "";
+      for (let i = 0; i < parts.length; i++) {
+        prefix = i === 0 ? parts[0]! : `${prefix}/${parts[i]}`;
+        if (parts[i] === "" || parts[i] === ".") continue;
+        const reply = await this.#command(`MKD ${prefix}`);
+        if (reply.code === 257) continue;
+        // It may exist already: accept it when it is a directory.
+        if (!(await this.#isDirectory(prefix))) {
+          throw replyError(`create directory "${prefix}"`, `MKD ${prefix}`, reply);
+        }
+      }
+      return path;
+    });
+  }
+
+  async #isDirectory(path: string): Promise<boolean> {
+    const before = await this.#command("PWD");
+    const cwd = parsePwdReply(before.lines[0] ?? "");
+    const reply = await this.#command(`CWD ${path}`);
+    if (reply.code !== 250 && reply.code !== 200) return false;
+    if (cwd !== null) await this.#expect(`CWD ${cwd}`, "return to the directory", (c) => c < 300);
+    return true;
+  }
+
+  /**
+   * Removes an empty directory (RMD). See {@linkcode FtpClient.removeDir} for trees.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   *
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.mkdir("tmp");
+   * await client.rmdir("tmp");
+   * ```
+   *
+   * @param path The directory.
+   * @param options The call's signal.
+   * @throws {FtpReplyError} When the server refuses (not empty, no such directory).
+   */
+  async rmdir(path: string, options: CallOptions = {}): Promise<void> {
+    await this.#simple(`remove directory "${path}"`, `RMD ${this.#path(path)}`, options);
+  }
+
+  /**
+   * Deletes a file (DELE).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "a" });
+   * await using server = await FtpServer.start({ users: { a: "b" }, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.remove("a.txt");
+   * assert.equal(await fs.stat("/a.txt"), null);
+   * ```
+   *
+   * @param path The file.
+   * @param options The call's signal.
+   * @throws {FtpReplyError} When the server refuses.
+   */
+  async remove(path: string, options: CallOptions = {}): Promise<void> {
+    await this.#simple(`delete "${path}"`, `DELE ${this.#path(path)}`, options);
+  }
+
+  /**
+   * Renames or moves a file or directory (RNFR + RNTO).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "a" });
+   * await using server = await FtpServer.start({ users: { a: "b" }, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.rename("a.txt", "b.txt");
+   * assert.equal((await fs.stat("/b.txt"))?.size, 1);
+   * ```
+   *
+   * @param from The current path.
+   * @param to The new path.
+   * @param options The call's signal.
+   * @throws {FtpReplyError} When the server refuses either step.
+   */
+  async rename(from: string, to: string, options: CallOptions = {}): Promise<void> {
+    this.#path(from);
+    this.#path(to);
+    const what = `rename "${from}" to "${to}"`;
+    return await this.#run(what, options, async () => {
+      await this.#expect(`RNFR ${from}`, what, (c) => c === 350);
+      await this.#expect(`RNTO ${to}`, what, (c) => c >= 200 && c < 300);
+    });
+  }
+
+  async #setType(ascii: boolean): Promise<void> {
+    const type = ascii ? "A" : "I";
+    if (this.#type === type) return;
+    await this.#expect(
+      `TYPE ${type}`,
+      `switch to ${ascii ? "ASCII" : "binary"} mode`,
+      (c) => c === 200,
+    );
+    this.#type = type;
+  }
+
+  /**
+   * A file's size in bytes (SIZE, in binary mode).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "abc" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.equal(await client.size("a.txt"), 3);
+   * ```
+   *
+   * @param path The file.
+   * @param options The call's signal.
+   * @returns The size.
+   * @throws {FtpReplyError} When the server refuses (no such file, a directory).
+   */
+  async size(path: string, options: CallOptions = {}): Promise<number> {
+    this.#path(path);
+    const what = `read the size of "${path}"`;
+    return await this.#run(what, options, async () => {
+      await this.#setType(false);
+      const reply = await this.#expect(`SIZE ${path}`, what, (c) => c === 213);
+      const size = Number(reply.lines[0]?.trim());
+      if (!Number.isSafeInteger(size)) throw replyError(what, `SIZE ${path}`, reply);
+      return size;
+    });
+  }
+
+  /**
+   * A file's modification time (MDTM, UTC).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem();
+   * fs.writeFile("/a.txt", "a", new Date("2024-01-15T10:30:00Z"));
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.equal((await client.lastModified("a.txt")).toISOString(), "2024-01-15T10:30:00.000Z");
+   * ```
+   *
+   * @param path The file.
+   * @param options The call's signal.
+   * @returns The time.
+   * @throws {FtpReplyError} When the server refuses or sends no time.
+   */
+  async lastModified(path: string, options: CallOptions = {}): Promise<Date> {
+    const what = `read the modification time of "${path}"`;
+    const reply = await this.#simple(what, `MDTM ${this.#path(path)}`, options, (c) => c === 213);
+    const time = parseFtpTime(reply.lines[0] ?? "");
+    if (!time) throw replyError(what, `MDTM ${path}`, reply);
+    return time;
+  }
+
+  /**
+   * Sets a file's modification time (MFMT), where the server offers it.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "a" });
+   * await using server = await FtpServer.start({ users: { a: "b" }, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * const when = new Date("2020-02-02T02:02:02Z");
+   * await client.setLastModified("a.txt", when);
+   * assert.equal((await fs.stat("/a.txt"))?.modifiedAt.getTime(), when.getTime());
+   * ```
+   *
+   * @param path The file.
+   * @param time The new time (whole seconds).
+   * @param options The call's signal.
+   * @throws {FtpReplyError} When the server refuses or lacks MFMT.
+   */
+  async setLastModified(path: string, time: Date, options: CallOptions = {}): Promise<void> {
+    await this.#simple(
+      `set the modification time of "${path}"`,
+      `MFMT ${formatFtpTime(time)} ${this.#path(path)}`,
+      options,
+    );
+  }
+
+  /**
+   * One entry's facts: MLST where the server has it, else the entry from the
+   * parent directory's listing.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "abc" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * const info = await client.stat("/a.txt");
+   * assert.equal(info.type, "file");
+   * assert.equal(info.size, 3);
+   * ```
+   *
+   * @param path The file or directory.
+   * @param options The call's signal.
+   * @returns The entry.
+   * @throws {FtpReplyError} When it does not exist.
+   */
+  async stat(path: string, options: CallOptions = {}): Promise<FtpFileInfo> {
+    this.#path(path);
+    const what = `read the facts of "${path}"`;
+    if (this.#features.has("MLST")) {
+      const reply = await this.#simple(what, `MLST ${path}`, options, (c) => c === 250);
+      const entry = parseMlstReply(reply.lines);
+      if (entry) return entry;
+      throw replyError(what, `MLST ${path}`, reply);
+    }
+    const slash = path.replace(/\/+$/, "").lastIndexOf("/");
+    const parent = slash === -1 ? "" : path.slice(0, slash) || "/";
+    const name = path.slice(slash + 1).replace(/\/+$/, "");
+    const found = (await this.list(parent, options)).find((entry) => entry.name === name);
+    if (!found) {
+      throw new FtpReplyError(`Cannot ${what}: no such file or directory`, {
+        replyCode: 550,
+        command: `LIST ${parent}`,
+        response: "not in the listing",
+      });
+    }
+    return found;
+  }
+
+  // ---- transfers ----
+
+  #context(): TransferContext {
+    const options = this.#options;
+    return {
+      session: this.#session,
+      hostname: options.hostname,
+      tls: options.tls ?? {},
+      protect: this.#protect,
+      passive: options.passive ?? true,
+      trustPasvAddress: options.trustPasvAddress ?? false,
+      activeHost: options.activeHost,
+      timeoutMs: this.#session.timeoutMs,
+      caps: this.#caps,
+    };
+  }
+
+  /**
+   * Opens a transfer holding the lock and the busy flag until it ends.
+   */
+  async #begin(
+    command: string,
+    what: string,
+    options: CallOptions & { ascii?: boolean; offset?: number },
+  ): Promise<DataTransfer> {
+    this.#checkIdle(what);
+    this.#busy = what;
+    let release: (() => void) | undefined;
+    try {
+      release = await this.#session.acquire(options);
+      // Control reads of a transfer are bounded by the timeout only: an abort
+      // is handled with ABOR, keeping the connection.
+      this.#session.reader.deadline = { timeoutMs: this.#session.timeoutMs };
+      await this.#setType(options.ascii ?? false);
+      const done = release;
+      return await DataTransfer.open(this.#context(), command, what, {
+        offset: options.offset,
+        signal: options.signal,
+        onEnd: () => {
+          this.#busy = undefined;
+          done();
+        },
+      });
+    } catch (error) {
+      this.#busy = undefined;
+      release?.();
+      throw error;
+    }
+  }
+
+  /**
+   * Downloads a file as a stream. The connection is busy until the stream
+   * ends or is cancelled; cancelling (or aborting `signal`) sends ABOR and
+   * keeps the connection usable.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "hello" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * const stream = await client.download("a.txt", { offset: 1 });
+   * assert.equal(await new Response(stream).text(), "ello");
+   * ```
+   *
+   * @param path The remote file.
+   * @param options Offset (REST), ASCII mode, progress, signal.
+   * @returns The file's bytes.
+   * @throws {FtpReplyError} When the server refuses (no such file…).
+   * @throws {FtpBusyError} When another transfer is running.
+   */
+  async download(
+    path: string,
+    options: FtpDownloadOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    this.#path(path);
+    const transfer = await this.#begin(`RETR ${path}`, `download "${path}"`, options);
+    const progress = new Progress(
+      options.onProgress,
+      transfer.size !== undefined ? transfer.size - (options.offset ?? 0) : undefined,
+    );
+    const ascii = options.ascii ? new FtpAsciiDecoder() : undefined;
+    let slab = new Uint8Array(0);
+    let at = 0;
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const fail = (error: unknown) => {
+      try {
+        controller.error(error);
+      } catch {
+        // Already closed or errored.
+      }
+    };
+    transfer.onAborted = () => {
+      transfer.failure(options.signal?.reason).then(fail);
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      pull: async (c) => {
+        try {
+          for (;;) {
+            if (slab.byteLength - at < 64 * 1024) {
+              slab = new Uint8Array(SLAB_SIZE);
+              at = 0;
+            }
+            const n = await transfer.read(slab.subarray(at, at + READ_SIZE));
+            if (n === null) {
+              const tail = ascii?.end();
+              await transfer.complete(false);
+              if (tail && tail.byteLength > 0) c.enqueue(tail);
+              progress.finish();
+              c.close();
+              return;
+            }
+            let chunk: Uint8Array = slab.subarray(at, at + n);
+            at += n;
+            progress.add(n);
+            if (ascii) {
+              chunk = ascii.push(chunk);
+              if (chunk.byteLength === 0) continue;
+            }
+            c.enqueue(chunk);
+            return;
+          }
+        } catch (error) {
+          fail(await transfer.failure(error));
+        }
+      },
+      cancel: () => transfer.cancel(),
+    }, { highWaterMark: 4 });
+  }
+
+  /**
+   * Downloads a whole file into memory.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.bin": new Uint8Array([1, 2, 3]) });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.deepEqual(await client.downloadBytes("a.bin"), new Uint8Array([1, 2, 3]));
+   * ```
+   *
+   * @param path The remote file.
+   * @param options Offset, ASCII mode, progress, signal.
+   * @returns The bytes.
+   */
+  async downloadBytes(path: string, options: FtpDownloadOptions = {}): Promise<Uint8Array> {
+    const stream = await this.download(path, options);
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  /**
+   * Downloads a whole file as UTF-8 text.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "héllo" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.equal(await client.downloadText("a.txt"), "héllo");
+   * ```
+   *
+   * @param path The remote file.
+   * @param options Offset, ASCII mode, progress, signal.
+   * @returns The text.
+   */
+  async downloadText(path: string, options: FtpDownloadOptions = {}): Promise<string> {
+    return decoder.decode(await this.downloadBytes(path, options));
+  }
+
+  /**
+   * Downloads a file to a local file, or hands it to a function chunk by
+   * chunk: the fast, low-memory path. The data channel is read with large
+   * reads (up to 1 MiB) into reused buffers (a function receives views of
+   * them, valid until it returns or its promise settles); files are written
+   * in large batches, the next batch filling while the previous one is
+   * written. With
+   * `resume`, an existing local file is continued from its size (REST).
+   *
+   * @example To a file, and to a function
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import { mkdtemp, readFile, rm } from "node:fs/promises";
+   * import { tmpdir } from "node:os";
+   * import assert from "node:assert/strict";
+   *
+   * const dir = await mkdtemp(`${tmpdir()}/ftp-`);
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "abc" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * const result = await client.downloadTo("a.txt", `${dir}/a.txt`);
+   * assert.equal(result.bytes, 3);
+   * assert.equal(await readFile(`${dir}/a.txt`, "utf8"), "abc");
+   * let seen = 0;
+   * await client.downloadTo("a.txt", (chunk) => {
+   *   seen += chunk.byteLength;
+   * });
+   * assert.equal(seen, 3);
+   * await rm(dir, { recursive: true });
+   * ```
+   *
+   * @param remotePath The remote file.
+   * @param destination A local file (created or replaced; continued with
+   * `resume`), or a function receiving each chunk.
+   * @param options Resume (files) or offset, ASCII mode, progress, signal.
+   * @returns Bytes and rate.
+   */
+  async downloadTo(
+    remotePath: string,
+    destination: string | FtpChunkSink,
+    options: FtpDownloadToOptions = {},
+  ): Promise<FtpTransferResult> {
+    this.#path(remotePath);
+    this.#checkIdle(`download "${remotePath}"`);
+    if (typeof destination === "function") {
+      return await this.#receive(
+        remotePath,
+        options.offset ?? 0,
+        options,
+        async (transfer, progress, ascii) => {
+          const buffer = new Uint8Array(READ_SIZE);
+          for (;;) {
+            const n = await transfer.read(buffer);
+            if (n === null) break;
+            progress.add(n);
+            const chunk = ascii ? ascii.push(buffer.subarray(0, n)) : buffer.subarray(0, n);
+            if (chunk.byteLength > 0) await destination(chunk);
+          }
+          const tail = ascii?.end();
+          if (tail && tail.byteLength > 0) await destination(tail);
+        },
+      );
+    }
+    const offset = options.resume
+      ? (await statLocal(destination))?.size ?? 0
+      : (options.offset ?? 0);
+    const file = await openLocalWriter(destination, { offset });
+    try {
+      return await this.#receive(remotePath, offset, options, async (transfer, progress, ascii) => {
+        // Two buffers: one is written to the file while the other fills.
+        let buffer = new Uint8Array(2 * READ_SIZE);
+        let spare = new Uint8Array(2 * READ_SIZE);
+        let fill = 0;
+        let writing: Promise<void> = Promise.resolve();
+        const flush = async () => {
+          await writing;
+          const bytes = ascii ? ascii.push(buffer.subarray(0, fill)) : buffer.subarray(0, fill);
+          writing = file.write(bytes);
+          [buffer, spare] = [spare, buffer];
+          fill = 0;
+        };
+        try {
+          for (;;) {
+            const n = await transfer.read(buffer.subarray(fill));
+            if (n === null) break;
+            fill += n;
+            progress.add(n);
+            if (fill >= READ_SIZE) await flush();
+          }
+          if (fill > 0) await flush();
+          await writing;
+          if (ascii) await file.write(ascii.end());
+        } catch (error) {
+          await writing.catch(() => {});
+          throw error;
+        }
+      });
+    } finally {
+      await file.close();
+    }
+  }
+
+  async #receive(
+    remotePath: string,
+    offset: number,
+    options: FtpTransferOptions,
+    loop: (
+      transfer: DataTransfer,
+      progress: Progress,
+      ascii: FtpAsciiDecoder | undefined,
+    ) => Promise<void>,
+  ): Promise<FtpTransferResult> {
+    const transfer = await this.#begin(`RETR ${remotePath}`, `download "${remotePath}"`, {
+      ...options,
+      offset,
+    });
+    const progress = new Progress(
+      options.onProgress,
+      transfer.size !== undefined ? transfer.size - offset : undefined,
+    );
+    try {
+      await loop(transfer, progress, options.ascii ? new FtpAsciiDecoder() : undefined);
+      await transfer.complete(false);
+    } catch (error) {
+      throw await transfer.failure(error);
+    }
+    return progress.finish();
+  }
+
+  /**
+   * Uploads bytes, text, a stream or an (async) iterable of chunks (STOR;
+   * APPE with `append`; REST + STOR with `offset`). Data goes out in writes
+   * of at least 256 KiB.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.upload("log.txt", "one\n");
+   * await client.upload("log.txt", "two\n", { append: true });
+   * assert.equal(await client.downloadText("log.txt"), "one\ntwo\n");
+   * ```
+   *
+   * @param path The remote file.
+   * @param source The content.
+   * @param options Append, offset, ASCII mode, progress, signal.
+   * @returns Bytes and rate.
+   * @throws {FtpReplyError} When the server refuses.
+   * @throws {FtpBusyError} When another transfer is running.
+   */
+  async upload(
+    path: string,
+    source: BodySource,
+    options: FtpUploadOptions = {},
+  ): Promise<FtpTransferResult> {
+    this.#path(path);
+    const verb = options.append ? "APPE" : "STOR";
+    const transfer = await this.#begin(`${verb} ${path}`, `upload "${path}"`, options);
+    const progress = new Progress(options.onProgress, options.totalBytes);
+    const ascii = options.ascii ? new FtpAsciiEncoder() : undefined;
+    const coalescer = new WriteCoalescer((bytes) => transfer.write(bytes));
+    try {
+      for await (const chunk of bodyChunks(source)) {
+        if (transfer.aborted) break;
+        await coalescer.push(ascii ? ascii.push(chunk) : chunk);
+        progress.add(chunk.byteLength);
+      }
+      await coalescer.flush();
+      await transfer.complete(true);
+    } catch (error) {
+      throw await transfer.failure(error);
+    }
+    return progress.finish();
+  }
+
+  /**
+   * Uploads a local file (read in 4 MiB blocks into two reused buffers, the
+   * next read overlapping the current write).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import { mkdtemp, rm, writeFile } from "node:fs/promises";
+   * import { tmpdir } from "node:os";
+   * import assert from "node:assert/strict";
+   *
+   * const dir = await mkdtemp(`${tmpdir()}/ftp-`);
+   * await writeFile(`${dir}/a.txt`, "abc");
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.uploadFrom(`${dir}/a.txt`, "a.txt");
+   * assert.equal(await client.size("a.txt"), 3);
+   * await rm(dir, { recursive: true });
+   * ```
+   *
+   * @param localPath The local file.
+   * @param remotePath The remote file.
+   * @param options Append, offset (also skips that much of the local file), ASCII mode, progress, signal.
+   * @returns Bytes and rate.
+   */
+  async uploadFrom(
+    localPath: string,
+    remotePath: string,
+    options: FtpUploadOptions = {},
+  ): Promise<FtpTransferResult> {
+    this.#path(remotePath);
+    this.#checkIdle(`upload "${remotePath}"`);
+    const file = await openLocalReader(localPath, options.offset ?? 0);
+    // Two reused buffers: the next block is read while the current one is
+    // written; a buffer is refilled only after its block was written (the
+    // upload loop asks for the next block once the previous write is done).
+    const buffers = [new Uint8Array(FILE_BLOCK), new Uint8Array(FILE_BLOCK)];
+    async function read(buffer: Uint8Array): Promise<Uint8Array | null> {
+      let fill = 0;
+      while (fill < buffer.byteLength) {
+        const n = await file.read(buffer.subarray(fill));
+        if (n === null) break;
+        fill += n;
+      }
+      return fill === 0 ? null : buffer.subarray(0, fill);
+    }
+    async function* blocks(): AsyncGenerator<Uint8Array> {
+      let which = 0;
+      let next = read(buffers[which]!);
+      for (;;) {
+        const block = await next;
+        if (block === null) return;
+        which ^= 1;
+        next = read(buffers[which]!);
+        next.catch(() => {});
+        yield block;
+      }
+    }
+    try {
+      return await this.upload(remotePath, blocks(), {
+        ...options,
+        totalBytes: options.totalBytes ?? file.size - (options.offset ?? 0),
+      });
+    } finally {
+      await file.close();
+    }
+  }
+
+  // ---- listings ----
+
+  async #collect(command: string, what: string, options: CallOptions): Promise<string> {
+    const limit = this.#options.maxListingBytes ?? 64 * 1024 * 1024;
+    const transfer = await this.#begin(command, what, options);
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const buffer = new Uint8Array(64 * 1024);
+        const n = await transfer.read(buffer);
+        if (n === null) break;
+        total += n;
+        if (total > limit) {
+          throw new LimitError(`Cannot ${what}: the listing is larger than ${limit} bytes`);
+        }
+        parts.push(buffer.subarray(0, n));
+      }
+      await transfer.complete(false);
+    } catch (error) {
+      throw await transfer.failure(error);
+    }
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      all.set(part, at);
+      at += part.byteLength;
+    }
+    return decoder.decode(all);
+  }
+
+  /**
+   * Lists a directory as typed entries: MLSD (RFC 3659) where the server
+   * offers it, else LIST parsed (Unix, DOS/Windows, EPLF).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/pub/a b.txt": "abc", "/pub/docs/x": "" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * const entries = await client.list("pub");
+   * assert.deepEqual(entries.map((e) => [e.name, e.type, e.size]), [
+   *   ["a b.txt", "file", 3],
+   *   ["docs", "directory", undefined],
+   * ]);
+   * ```
+   *
+   * @param path The directory (the current one by default).
+   * @param options The call's signal.
+   * @returns The entries, without `.` and `..`.
+   * @throws {FtpReplyError} When the server refuses.
+   * @throws {LimitError} When the listing exceeds `maxListingBytes`.
+   */
+  async list(path = "", options: CallOptions = {}): Promise<FtpFileInfo[]> {
+    this.#path(path);
+    const what = `list "${path || "."}"`;
+    if (this.#mlsd) {
+      try {
+        return parseMlsdList(await this.#collect(path ? `MLSD ${path}` : "MLSD", what, options));
+      } catch (error) {
+        // A server that announced MLST but refuses MLSD: fall back to LIST once.
+        if (
+          !(error instanceof FtpReplyError) || error.replyCode !== 500 && error.replyCode !== 502
+        ) {
+          throw error;
+        }
+        this.#mlsd = false;
+      }
+    }
+    return await this.listRaw(path, options).then((text) =>
+      parseList(text, { parsers: this.#options.listParsers })
+    );
+  }
+
+  /**
+   * The raw LIST output of a directory (for formats no parser knows).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "abc" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.match(await client.listRaw(), /a\.txt/);
+   * ```
+   *
+   * @param path The directory (the current one by default).
+   * @param options The call's signal.
+   * @returns The text.
+   */
+  async listRaw(path = "", options: CallOptions = {}): Promise<string> {
+    this.#path(path);
+    return await this.#collect(path ? `LIST ${path}` : "LIST", `list "${path || "."}"`, options);
+  }
+
+  /**
+   * The names in a directory (NLST). An empty directory gives `[]` (some
+   * servers answer it with 450/550 "No files found").
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/a.txt": "", "/b.txt": "" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * assert.deepEqual(await client.listNames(), ["a.txt", "b.txt"]);
+   * ```
+   *
+   * @param path The directory (the current one by default).
+   * @param options The call's signal.
+   * @returns The names as the server gives them.
+   */
+  async listNames(path = "", options: CallOptions = {}): Promise<string[]> {
+    this.#path(path);
+    try {
+      const text = await this.#collect(
+        path ? `NLST ${path}` : "NLST",
+        `list names in "${path || "."}"`,
+        options,
+      );
+      return text.split(/\r?\n/).filter((line) => line !== "");
+    } catch (error) {
+      if (error instanceof FtpReplyError && /no files/i.test(error.response)) return [];
+      throw error;
+    }
+  }
+
+  // ---- trees ----
+
+  /**
+   * Opens another connection with the same options (for parallel work).
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await using second = await client.clone();
+   * assert.equal(await second.pwd(), "/");
+   * ```
+   *
+   * @returns A new logged-in client.
+   */
+  clone(): Promise<FtpClient> {
+    const { signal: _signal, ...options } = this.#options;
+    return FtpClient.connect(options);
+  }
+
+  /**
+   * Uploads a local directory tree (creating remote directories), optionally
+   * over several connections.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+   * import { tmpdir } from "node:os";
+   * import assert from "node:assert/strict";
+   *
+   * const dir = await mkdtemp(`${tmpdir()}/ftp-`);
+   * await mkdir(`${dir}/sub`);
+   * await writeFile(`${dir}/sub/a.txt`, "abc");
+   * await using server = await FtpServer.start({ users: { a: "b" } });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * const result = await client.uploadDir(dir, "site", { concurrency: 2 });
+   * assert.equal(result.files, 1);
+   * assert.equal(await client.downloadText("site/sub/a.txt"), "abc");
+   * await rm(dir, { recursive: true });
+   * ```
+   *
+   * @param localDir The local directory.
+   * @param remoteDir The remote directory (created when missing).
+   * @param options Parallel connections, progress per file, signal.
+   * @returns Counts and bytes.
+   */
+  async uploadDir(
+    localDir: string,
+    remoteDir: string,
+    options: FtpTreeOptions = {},
+  ): Promise<FtpTreeResult> {
+    this.#path(remoteDir);
+    this.#checkIdle(`upload "${localDir}"`);
+    return await uploadTree(this, localDir, remoteDir, options);
+  }
+
+  /**
+   * Downloads a remote directory tree. Entry names that could escape the
+   * local directory (`..`, slashes, NUL) are refused; symbolic links are
+   * skipped.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import { mkdtemp, readFile, rm } from "node:fs/promises";
+   * import { tmpdir } from "node:os";
+   * import assert from "node:assert/strict";
+   *
+   * const dir = await mkdtemp(`${tmpdir()}/ftp-`);
+   * const fs = new FtpMemoryFileSystem({ "/site/a.txt": "a", "/site/sub/b.txt": "b" });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await client.downloadDir("site", `${dir}/copy`);
+   * assert.equal(await readFile(`${dir}/copy/sub/b.txt`, "utf8"), "b");
+   * await rm(dir, { recursive: true });
+   * ```
+   *
+   * @param remoteDir The remote directory.
+   * @param localDir The local directory (created when missing).
+   * @param options Parallel connections, progress per file, signal.
+   * @returns Counts and bytes.
+   */
+  async downloadDir(
+    remoteDir: string,
+    localDir: string,
+    options: FtpTreeOptions = {},
+  ): Promise<FtpTreeResult> {
+    this.#path(remoteDir);
+    this.#checkIdle(`download "${remoteDir}"`);
+    return await downloadTree(this, remoteDir, localDir, options);
+  }
+
+  /**
+   * Removes a remote directory and everything in it.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/old/a.txt": "a", "/old/sub/b.txt": "b" });
+   * await using server = await FtpServer.start({ users: { a: "b" }, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port, user: "a", password: "b" });
+   * await client.removeDir("old");
+   * assert.equal(await fs.stat("/old"), null);
+   * ```
+   *
+   * @param remoteDir The directory.
+   * @param options Parallel connections, signal.
+   * @returns Counts.
+   */
+  async removeDir(remoteDir: string, options: FtpTreeOptions = {}): Promise<FtpTreeResult> {
+    this.#path(remoteDir);
+    this.#checkIdle(`remove "${remoteDir}"`);
+    return await removeTree(this, remoteDir, options);
+  }
+
+  // ---- lifecycle ----
+
+  /**
+   * Says goodbye (QUIT) and closes. A running transfer is dropped.
+   *
+   * @example Usage
+   * ```ts
+   * import { FtpClient, FtpServer } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await FtpServer.start({ anonymous: true });
+   * const client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await client.close();
+   * assert.equal(client.closed, true);
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#session.closed) return;
+    if (this.#busy !== undefined) {
+      this.#session.destroy();
+      return;
+    }
+    try {
+      await this.#session.run({}, () => this.#command("QUIT"));
+    } catch {
+      // Closing anyway.
+    } finally {
+      this.#session.destroy();
+    }
+  }
+
+  /** Closes at once, without QUIT. */
+  destroy(): void {
+    this.#session.destroy();
+  }
+
+  /** Same as {@linkcode FtpClient.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

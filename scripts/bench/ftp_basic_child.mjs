@@ -1,0 +1,35 @@
+// Copyright 2026 the portline authors. MIT license.
+// One transfer with basic-ftp (Node), timed; prints JSON {bytes, seconds, rssMb}.
+// Usage: node ftp_basic_child.mjs <download|upload> <port> <remote> [local]
+import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
+import { Client } from "basic-ftp";
+
+const [op, port, remote, local] = process.argv.slice(2);
+const client = new Client(0);
+await client.access({
+  host: "127.0.0.1",
+  port: Number(port),
+  user: "ftpuser",
+  password: "ftppass",
+});
+const start = performance.now();
+let bytes = 0;
+if (op === "download") {
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      bytes += chunk.length;
+      callback();
+    },
+  });
+  await client.downloadTo(sink, remote);
+} else {
+  await client.uploadFrom(local, remote);
+  bytes = await client.size(remote);
+}
+const seconds = (performance.now() - start) / 1000;
+client.close();
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+console.log(
+  JSON.stringify({ bytes, seconds, rssMb: Number(hwm?.[1] ?? 0) / 1024 }),
+);

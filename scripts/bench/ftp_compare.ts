@@ -1,0 +1,221 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * FTP client comparison against the interop vsftpd (one run, one table):
+ * a 256 MB download and a 256 MB upload over loopback, plain FTP, passive
+ * mode. Clients: ours (stream, chunk function, file), curl, Python's ftplib
+ * (`retrbinary`/`storbinary`, 64 KiB blocks) and basic-ftp (Node). Each
+ * transfer runs in its own process; throughput is timed from the transfer
+ * command to its completion (login excluded; curl's pretransfer time is
+ * subtracted); peak RSS is the process's VmHWM from /proc (GNU time's
+ * maximum RSS for curl). Cases run round-robin; the median of the rounds is
+ * shown.
+ *
+ * Needs: `bash scripts/interop/run.sh --setup-only` (vsftpd on 12121 with
+ * ftpuser's 256 MB big.bin) and `npm install` in scripts/bench (basic-ftp).
+ *
+ * Usage: deno run -A scripts/bench/ftp_compare.ts [--rounds 3] [--port 12121]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import process from "node:process";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    rounds: { type: "string", default: "3" },
+    port: { type: "string", default: "12121" },
+  },
+});
+const rounds = Number(values.rounds);
+const port = values.port!;
+const here = new URL(".", import.meta.url).pathname;
+const run_dir = process.env.PORTLINE_INTEROP_DIR ??
+  new URL("../../.interop", import.meta.url).pathname;
+const local = `${run_dir}/ftp/home/big.bin`;
+const url = `ftp://ftpuser:ftppass@127.0.0.1:${port}`;
+
+interface Result {
+  bytes: number;
+  seconds: number;
+  rssMb: number;
+}
+
+interface Case {
+  group: "download" | "upload";
+  client: string;
+  run: () => Promise<Result>;
+}
+
+async function exec(
+  cmd: string,
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    cwd: here,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${stderr}`);
+  }
+  return { stdout, stderr };
+}
+
+async function child(cmd: string, args: string[]): Promise<Result> {
+  const { stdout } = await exec(cmd, args);
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+
+async function curl(args: string[]): Promise<Result> {
+  const { stdout, stderr } = await exec("/usr/bin/time", [
+    "-f",
+    "RSS %M",
+    "curl",
+    "-s",
+    ...args,
+  ]);
+  const [bytes, total, pretransfer] = stdout.trim().split(" ").map(Number);
+  const rss = /RSS (\d+)/.exec(stderr);
+  return {
+    bytes: bytes!,
+    seconds: total! - pretransfer!,
+    rssMb: Number(rss?.[1] ?? 0) / 1024,
+  };
+}
+
+const ours = (op: string, ...rest: string[]) => () =>
+  child("deno", ["run", "-A", "ftp_ours_child.ts", op, port, ...rest]);
+const cases: Case[] = [
+  {
+    group: "download",
+    client: "ours: download() stream",
+    run: ours("download", "big.bin"),
+  },
+  {
+    group: "download",
+    client: "ours: downloadTo(fn)",
+    run: ours("download-sink", "big.bin"),
+  },
+  {
+    group: "download",
+    client: "ours: downloadTo(/dev/null)",
+    run: ours("download-file", "big.bin", "/dev/null"),
+  },
+  {
+    group: "download",
+    client: "curl",
+    run: () =>
+      curl([
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{size_download} %{time_total} %{time_pretransfer}",
+        `${url}/big.bin`,
+      ]),
+  },
+  {
+    group: "download",
+    client: "ftplib retrbinary 64 KiB",
+    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
+  },
+  {
+    group: "download",
+    client: "basic-ftp (Node)",
+    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
+  },
+  {
+    group: "upload",
+    client: "ours: uploadFrom(file)",
+    run: ours("upload", "upload/bench-ours.bin", local),
+  },
+  {
+    group: "upload",
+    client: "curl",
+    run: () =>
+      curl([
+        "-T",
+        local,
+        "-w",
+        "%{size_upload} %{time_total} %{time_pretransfer}",
+        `${url}/upload/bench-curl.bin`,
+      ]),
+  },
+  {
+    group: "upload",
+    client: "ftplib storbinary 64 KiB",
+    run: () =>
+      child("python3", [
+        "ftp_ftplib_child.py",
+        "upload",
+        port,
+        "upload/bench-ftplib.bin",
+        local,
+      ]),
+  },
+  {
+    group: "upload",
+    client: "basic-ftp (Node)",
+    run: () =>
+      child("node", [
+        "ftp_basic_child.mjs",
+        "upload",
+        port,
+        "upload/bench-basic.bin",
+        local,
+      ]),
+  },
+];
+
+const samples = new Map<Case, Result[]>();
+for (let round = 1; round <= rounds; round++) {
+  console.error(`round ${round}/${rounds}`);
+  for (const c of cases) {
+    const result = await c.run();
+    if (result.bytes !== 268435456) {
+      throw new Error(`${c.client}: ${result.bytes} bytes`);
+    }
+    samples.set(c, [...(samples.get(c) ?? []), result]);
+  }
+}
+
+// Remove the uploaded copies (1 GB of disk otherwise).
+await exec("curl", [
+  "-s",
+  ...["ours", "curl", "ftplib", "basic"].flatMap((
+    name,
+  ) => ["-Q", `DELE upload/bench-${name}.bin`]),
+  `${url}/`,
+  "-o",
+  "/dev/null",
+]);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const mbps = (c: Case) => median(samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds));
+const rss = (c: Case) => median(samples.get(c)!.map((r) => r.rssMb));
+console.log(
+  `FTP 256 MB over loopback against vsftpd (port ${port}), median of ${rounds} rounds\n`,
+);
+console.log("| Transfer | Client | MB/s | ours ÷ this | Peak RSS (MB) |");
+console.log("|---|---|---:|---:|---:|");
+for (const group of ["download", "upload"] as const) {
+  const inGroup = cases.filter((c) => c.group === group);
+  // The reference "ours" row: the fastest of our variants in the group.
+  const best = Math.max(
+    ...inGroup.filter((c) => c.client.startsWith("ours")).map(mbps),
+  );
+  for (const c of inGroup) {
+    const ratio = c.client.startsWith("ours") ? "" : (best / mbps(c)).toFixed(2);
+    console.log(
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${ratio} | ${rss(c).toFixed(0)} |`,
+    );
+  }
+}

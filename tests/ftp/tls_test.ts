@@ -1,0 +1,105 @@
+// Copyright 2026 the portline authors. MIT license.
+import assert from "../_assert.ts";
+import { TlsError } from "../../protocols/_core/mod.ts";
+import { FtpClient, FtpServer, FtpTlsSessionReuseError } from "../../protocols/ftp/mod.ts";
+import { CA_CERT, pattern, SERVER_TLS, withFtp } from "./_setup.ts";
+
+const tls = { caCerts: [CA_CERT] };
+
+Deno.test("FtpClient explicit FTPS (AUTH TLS, PBSZ 0, PROT P): passive and active", async () => {
+  const data = pattern(2 * 1024 * 1024 + 5);
+  for (const passive of [true, false]) {
+    await withFtp({
+      server: { tls: SERVER_TLS },
+      client: { hostname: "localhost", secure: true, tls, passive },
+      files: { "/f.bin": data },
+    }, async ({ client, fs, commands }) => {
+      assert.equal(client.secure, true);
+      assert.equal(client.dataProtected, true);
+      assert.deepEqual(commands.slice(0, 1), ["AUTH TLS"]);
+      assert.ok(commands.includes("PBSZ 0") && commands.includes("PROT P"));
+      assert.deepEqual(await client.downloadBytes("f.bin"), data);
+      await client.upload("u.bin", data);
+      assert.deepEqual(fs.readFile("/u.bin"), data);
+      assert.deepEqual((await client.list()).map((e) => e.name), ["f.bin", "u.bin"]);
+    });
+  }
+});
+
+Deno.test("FtpClient implicit FTPS", async () => {
+  await withFtp({
+    server: { tls: SERVER_TLS, implicitTls: true },
+    client: { hostname: "localhost", secure: "implicit", tls },
+    files: { "/a.txt": "secret data" },
+  }, async ({ client, commands }) => {
+    assert.equal(client.secure, true);
+    assert.ok(!commands.includes("AUTH TLS"));
+    assert.equal(await client.downloadText("a.txt"), "secret data");
+  });
+});
+
+Deno.test("FtpClient FTPS with dataProtection clear sends PROT C data in the clear", async () => {
+  await withFtp({
+    server: { tls: SERVER_TLS },
+    client: { hostname: "localhost", secure: true, tls, dataProtection: "clear" },
+    files: { "/a.txt": "clear" },
+  }, async ({ client, commands }) => {
+    assert.equal(client.dataProtected, false);
+    assert.ok(!commands.includes("PROT P"));
+    assert.equal(await client.downloadText("a.txt"), "clear");
+  });
+});
+
+Deno.test("FtpClient FTPS verifies the certificate by default", async () => {
+  const server = await FtpServer.start({ tls: SERVER_TLS, anonymous: true });
+  try {
+    await assert.rejects(
+      FtpClient.connect({ hostname: "localhost", port: server.port, secure: true }),
+      TlsError,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("FtpClient FTPS fails closed when the server has no AUTH TLS", async () => {
+  const server = await FtpServer.start({ anonymous: true });
+  try {
+    await assert.rejects(
+      FtpClient.connect({ hostname: "127.0.0.1", port: server.port, secure: true, tls }),
+      TlsError,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("FtpClient and a server requiring TLS session reuse on data connections", async () => {
+  const data = pattern(1024 * 1024);
+  await withFtp({
+    server: { tls: SERVER_TLS, requireTlsSessionReuse: true },
+    client: { hostname: "localhost", secure: true, tls },
+    files: { "/f.bin": data },
+  }, async ({ client, fs }) => {
+    if (client.canResumeTlsSession) {
+      // Node: the data connections resume the control session.
+      assert.deepEqual(await client.downloadBytes("f.bin"), data);
+      await client.upload("u.bin", data);
+      assert.deepEqual(fs.readFile("/u.bin"), data);
+      assert.equal((await client.list()).length, 2);
+    } else {
+      // Deno cannot resume TLS sessions: a clear, typed error, and the
+      // connection stays usable.
+      await assert.rejects(
+        client.downloadBytes("f.bin"),
+        (error: unknown) =>
+          error instanceof FtpTlsSessionReuseError && error.replyCode === 425 &&
+          /require_ssl_reuse=NO/.test(error.message) &&
+          /NoSessionReuseRequired/.test(error.message),
+      );
+      await assert.rejects(client.upload("u.bin", data), FtpTlsSessionReuseError);
+      await assert.rejects(client.list(), FtpTlsSessionReuseError);
+      assert.equal(await client.pwd(), "/");
+    }
+  });
+});

@@ -1,0 +1,279 @@
+// Copyright 2026 the portline authors. MIT license.
+// FTP/FTPS against real servers (scripts/interop/setup_40_ftp.sh): vsftpd on
+// 12121, proftpd on 12122 (FTPS requires TLS session reuse), 12123 (reuse not
+// required) and 12990 (implicit FTPS).
+import assert from "../_assert.ts";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import process from "node:process";
+import {
+  FtpClient,
+  type FtpClientOptions,
+  type FtpFileInfo,
+  FtpReplyError,
+  FtpTlsSessionReuseError,
+  parseList,
+} from "../../protocols/ftp/mod.ts";
+
+const RUN = process.env.PORTLINE_INTEROP_DIR ?? ".interop";
+const CA = await readFile(`${RUN}/certs/ca.pem`, "utf8");
+const BIG_SHA256 = (await readFile(`${RUN}/ftp/big.bin.sha256`, "utf8")).trim();
+const BIG_SIZE = 268435456;
+const VSFTPD = 12121;
+const PROFTPD = 12122;
+const PROFTPD_RELAXED = 12123;
+const PROFTPD_IMPLICIT = 12990;
+
+function connectTo(
+  port: number,
+  options: Partial<FtpClientOptions> = {},
+): Promise<FtpClient> {
+  return FtpClient.connect({
+    hostname: "localhost",
+    port,
+    user: "ftpuser",
+    password: "ftppass",
+    tls: { caCerts: [CA] },
+    timeoutMs: 20_000,
+    ...options,
+  });
+}
+
+async function withClient(
+  port: number,
+  options: Partial<FtpClientOptions>,
+  fn: (client: FtpClient) => Promise<void>,
+): Promise<void> {
+  const client = await connectTo(port, options);
+  try {
+    await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function sha256Of(
+  stream: ReadableStream<Uint8Array>,
+): Promise<[string, number]> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+  }
+  return [hash.digest("hex"), bytes];
+}
+
+async function fileSha256(path: string): Promise<string> {
+  return createHash("sha256").update(await readFile(path)).digest("hex");
+}
+
+function shape(list: FtpFileInfo[]): string[] {
+  return list.map((e) => `${e.name}|${e.type}|${e.type === "file" ? e.size : "-"}`).sort();
+}
+
+Deno.test("interop FTP: log in to vsftpd and proftpd, read features", async () => {
+  for (const port of [VSFTPD, PROFTPD]) {
+    await withClient(port, {}, async (client) => {
+      assert.equal(await client.pwd(), "/");
+      assert.match(await client.system(), /UNIX/);
+      assert.ok(client.features.has("EPSV"));
+      assert.ok(client.features.has("UTF8"));
+      await client.noop();
+    });
+  }
+  for (const port of [VSFTPD, PROFTPD]) {
+    const anonymous = await FtpClient.connect({ hostname: "127.0.0.1", port });
+    try {
+      assert.equal(
+        await anonymous.downloadText("pub/welcome.txt"),
+        "anonymous can read this\n",
+      );
+      await assert.rejects(anonymous.upload("pub/x.txt", "no"), FtpReplyError);
+    } finally {
+      await anonymous.close();
+    }
+  }
+});
+
+Deno.test("interop FTP: MLSD and LIST give the same tree (spaces, UTF-8)", async () => {
+  await withClient(PROFTPD, {}, async (proftpd) => {
+    assert.ok(proftpd.features.has("MLST"));
+    await withClient(VSFTPD, {}, async (vsftpd) => {
+      assert.ok(!vsftpd.features.has("MLST"));
+      for (
+        const dir of [
+          "",
+          "dir with spaces",
+          "ünïcödé",
+          "ünïcödé/日本語",
+          "tree/sub",
+        ]
+      ) {
+        const mlsd = shape(await proftpd.list(dir));
+        assert.deepEqual(
+          shape(parseList(await proftpd.listRaw(dir))),
+          mlsd,
+          dir,
+        );
+        assert.deepEqual(shape(await vsftpd.list(dir)), mlsd, dir);
+      }
+      assert.deepEqual(shape(await proftpd.list("dir with spaces")), [
+        "a  b  c.txt|file|18",
+        "file one.txt|file|14",
+      ]);
+    });
+  });
+});
+
+for (
+  const [name, port, options] of [
+    ["vsftpd passive", VSFTPD, {}],
+    ["vsftpd active", VSFTPD, { passive: false }],
+    ["vsftpd FTPS", VSFTPD, { secure: true }],
+    ["proftpd relaxed FTPS", PROFTPD_RELAXED, { secure: true }],
+    ["proftpd implicit FTPS", PROFTPD_IMPLICIT, { secure: "implicit" }],
+  ] as [string, number, Partial<FtpClientOptions>][]
+) {
+  Deno.test(`interop FTP: 256 MB download, ${name}, SHA-256 checked`, async () => {
+    await withClient(port, options, async (client) => {
+      assert.equal(await client.size("big.bin"), BIG_SIZE);
+      const [digest, bytes] = await sha256Of(await client.download("big.bin"));
+      assert.equal(bytes, BIG_SIZE);
+      assert.equal(digest, BIG_SHA256);
+      assert.equal(await client.pwd(), "/");
+    });
+  });
+}
+
+Deno.test("interop FTP: proftpd's default (TLS session reuse required)", async () => {
+  await withClient(PROFTPD, { secure: true }, async (client) => {
+    if (client.canResumeTlsSession) {
+      // Node resumes the control session on data connections: accepted.
+      assert.equal(
+        await client.downloadText("readme.txt"),
+        "hello from the interop tree\n",
+      );
+      assert.ok((await client.list()).length > 3);
+    } else {
+      // Deno cannot resume TLS sessions: proftpd refuses with 425, reported clearly.
+      await assert.rejects(
+        client.downloadText("readme.txt"),
+        (error: unknown) =>
+          error instanceof FtpTlsSessionReuseError && error.replyCode === 425 &&
+          /NoSessionReuseRequired/.test(error.message),
+      );
+      assert.equal(await client.pwd(), "/");
+    }
+  });
+});
+
+Deno.test("interop FTP: upload, read back, append, REST resume, rename, delete", async () => {
+  const data = new Uint8Array(3_000_000).map((_, i) => (i * 7) & 255);
+  for (const port of [VSFTPD, PROFTPD]) {
+    await withClient(port, {}, async (client) => {
+      await client.upload("upload/data.bin", data);
+      assert.equal(await client.size("upload/data.bin"), data.byteLength);
+      assert.deepEqual(await client.downloadBytes("upload/data.bin"), data);
+      await client.upload("upload/data.bin", data.subarray(0, 1000), {
+        append: true,
+      });
+      assert.equal(
+        await client.size("upload/data.bin"),
+        data.byteLength + 1000,
+      );
+      const tail = await client.downloadBytes("upload/data.bin", {
+        offset: 2_000_000,
+      });
+      assert.deepEqual(tail.subarray(0, 1_000_000), data.subarray(2_000_000));
+      await client.upload("upload/text.txt", "a\nb\n", { ascii: true });
+      assert.equal(
+        await client.downloadText("upload/text.txt", { ascii: true }),
+        "a\nb\n",
+      );
+      await client.rename("upload/data.bin", "upload/renamed file.bin");
+      assert.ok(
+        (await client.listNames("upload")).some((n) => n.endsWith("renamed file.bin")),
+      );
+      await client.remove("upload/renamed file.bin");
+      await client.remove("upload/text.txt");
+      await assert.rejects(
+        client.size("upload/renamed file.bin"),
+        FtpReplyError,
+      );
+    });
+  }
+});
+
+Deno.test("interop FTP: interrupted 256 MB download, then REST resume to a matching SHA-256", async () => {
+  const dir = await mkdtemp(`${tmpdir()}/portline-ftp-interop-`);
+  try {
+    await withClient(VSFTPD, {}, async (client) => {
+      const controller = new AbortController();
+      await assert.rejects(
+        client.downloadTo("big.bin", `${dir}/big.bin`, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (p.bytes > 40_000_000) {
+              controller.abort(new Error("interrupted"));
+            }
+          },
+        }),
+        /interrupted/,
+      );
+      const partial = (await stat(`${dir}/big.bin`)).size;
+      assert.ok(partial > 0 && partial < BIG_SIZE);
+      // ABOR left the session usable: resume where the file stops.
+      const result = await client.downloadTo("big.bin", `${dir}/big.bin`, {
+        resume: true,
+      });
+      assert.equal(result.bytes, BIG_SIZE - partial);
+      assert.equal(await fileSha256(`${dir}/big.bin`), BIG_SHA256);
+    });
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("interop FTP: recursive upload and download of a tree", async () => {
+  const dir = await mkdtemp(`${tmpdir()}/portline-ftp-interop-`);
+  try {
+    await mkdir(`${dir}/src/a b/ü`, { recursive: true });
+    await writeFile(`${dir}/src/top.txt`, "top");
+    await writeFile(`${dir}/src/a b/ü/日本.txt`, "deep");
+    for (let i = 0; i < 8; i++) {
+      await writeFile(`${dir}/src/a b/f${i}.txt`, `file ${i}`);
+    }
+    for (const port of [VSFTPD, PROFTPD]) {
+      await withClient(port, {}, async (client) => {
+        const up = await client.uploadDir(`${dir}/src`, "upload/tree", {
+          concurrency: 3,
+        });
+        assert.equal(up.files, 10);
+        const down = await client.downloadDir(
+          "upload/tree",
+          `${dir}/copy-${port}`,
+          {
+            concurrency: 3,
+          },
+        );
+        assert.equal(down.files, 10);
+        assert.equal(
+          await readFile(`${dir}/copy-${port}/a b/ü/日本.txt`, "utf8"),
+          "deep",
+        );
+        assert.equal(
+          await readFile(`${dir}/copy-${port}/a b/f7.txt`, "utf8"),
+          "file 7",
+        );
+        await client.removeDir("upload/tree", { concurrency: 2 });
+        assert.ok(
+          !(await client.listNames("upload")).some((name) => name.endsWith("tree")),
+        );
+      });
+    }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
