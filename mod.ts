@@ -20,4 +20,5 @@
 export * from "./protocols/_core/mod.ts";
 export * from "./protocols/mail/mod.ts";
 export * from "./protocols/smtp/mod.ts";
+export * from "./protocols/pop3/mod.ts";
 export * from "./protocols/ftp/mod.ts";

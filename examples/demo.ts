@@ -11,6 +11,7 @@ import { startEchoServer } from "./echo_server.ts";
 import { echoOnce } from "./echo_client.ts";
 import { demoMail } from "./demo_mail.ts";
 import { demoSmtp } from "./demo_smtp.ts";
+import { demoPop3 } from "./demo_pop3.ts";
 import { demoFtp } from "./demo_ftp.ts";
 
 async function demoEcho(): Promise<void> {
@@ -28,6 +29,7 @@ const steps: [string, () => Promise<void>][] = [
   ["echo", demoEcho],
   ["mail", demoMail],
   ["smtp", () => demoSmtp(store)],
+  ["pop3", () => demoPop3(store, "bob@example.org")],
   ["ftp", demoFtp],
 ];
 
