@@ -463,10 +463,18 @@ export class BufferedReader {
         }
       }
     };
+    // A cancel may arrive while a pull is reading: it waits for that read, so
+    // two reads never run on the connection at once.
+    let inFlight: Promise<DotScan> | undefined;
+    let cancelled = false;
+    let ended = false;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
-          const { out, done } = await next();
+          inFlight = next();
+          const { out, done } = await inFlight;
+          if (done) ended = true;
+          if (cancelled) return;
           if (out && out.byteLength > 0) {
             total += out.byteLength;
             options.onProgress?.(total);
@@ -477,12 +485,24 @@ export class BufferedReader {
             finish();
           }
         } catch (error) {
+          if (cancelled) return;
           controller.error(error);
           finish(error);
         }
       },
       cancel: async () => {
+        cancelled = true;
         if (finished) return;
+        const last = await inFlight?.catch((error) => error);
+        if (finished) return;
+        if (last !== undefined && !("done" in (last as object))) {
+          finish(last);
+          return;
+        }
+        if (ended) {
+          finish();
+          return;
+        }
         if (options.onCancel === "close") {
           this.#conn.close();
           finish(new ConnectionClosedError("Cannot finish the block: the reader cancelled it"));

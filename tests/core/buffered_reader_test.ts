@@ -180,3 +180,31 @@ Deno.test("BufferedReader finds line ends and UTF-8 at every alignment", async (
     assert.deepEqual(got, lines, `chunk size ${size}`);
   }
 });
+
+Deno.test("BufferedReader.dotBlock() cancel during a pending read waits for it, then drains", async () => {
+  // A connection that delivers its second half only when asked twice.
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const parts = [enc.encode("first\r\n"), enc.encode("second\r\n.\r\nAFTER\r\n")];
+  let reads = 0;
+  const conn = memoryConn([]);
+  conn.read = async (buffer: Uint8Array) => {
+    const part = parts[reads++];
+    if (!part) return null;
+    if (reads === 2) await gate;
+    buffer.set(part);
+    return part.byteLength;
+  };
+  const reader = new BufferedReader(conn);
+  let done = 0;
+  const stream = reader.dotBlock({ onDone: () => done++ });
+  const it = stream.getReader();
+  assert.equal(dec.decode((await it.read()).value!), "first\r\n");
+  const pending = it.read();
+  const cancelled = it.cancel();
+  release();
+  await cancelled;
+  await pending;
+  assert.equal(done, 1);
+  assert.equal(await reader.readLine(), "AFTER");
+});
