@@ -131,6 +131,9 @@ proftpd_conf() { # NAME PASSIVE_RANGE TLS_OPTIONS
 ServerType inetd
 ServerName "portline interop proftpd ($1)"
 ServerIdent on "portline interop proftpd"
+# Bind to loopback by address: without this proftpd resolves the machine's
+# host name and refuses to start where /etc/hosts lacks it (fresh machines).
+DefaultAddress 127.0.0.1
 ModulePath $PKGS/usr/lib/proftpd
 LoadModule mod_tls.c
 User nobody
