@@ -22,3 +22,4 @@ export * from "./protocols/mail/mod.ts";
 export * from "./protocols/smtp/mod.ts";
 export * from "./protocols/pop3/mod.ts";
 export * from "./protocols/ftp/mod.ts";
+export * from "./protocols/http/mod.ts";

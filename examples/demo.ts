@@ -13,6 +13,7 @@ import { demoMail } from "./demo_mail.ts";
 import { demoSmtp } from "./demo_smtp.ts";
 import { demoPop3 } from "./demo_pop3.ts";
 import { demoFtp } from "./demo_ftp.ts";
+import { demoHttp } from "./demo_http.ts";
 
 async function demoEcho(): Promise<void> {
   const { listener, done } = startEchoServer(0);
@@ -31,6 +32,7 @@ const steps: [string, () => Promise<void>][] = [
   ["smtp", () => demoSmtp(store)],
   ["pop3", () => demoPop3(store, "bob@example.org")],
   ["ftp", demoFtp],
+  ["http", demoHttp],
 ];
 
 for (const [name, step] of steps) {

@@ -71,7 +71,7 @@ const NODE_SKIP: Record<string, string> = {
 };
 
 /** Interop tests run under Node with `--interop` (real servers, see scripts/interop/). */
-const NODE_INTEROP_TESTS = /^tests\/interop\/ftp[^/]*_test\.ts$/;
+const NODE_INTEROP_TESTS = /^tests\/interop\/(ftp|http)[^/]*_test\.ts$/;
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));

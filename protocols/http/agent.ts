@@ -1,0 +1,552 @@
+// Copyright 2026 the portline authors. MIT license.
+/**
+ * The agent: a keep-alive connection pool per origin (or per proxy / tunnel),
+ * proxies from options or the environment, and one retry when a reused idle
+ * connection turns out to be closed.
+ *
+ * @module
+ */
+import {
+  BufferedReader,
+  type Conn,
+  ConnectionClosedError,
+  startTls,
+  TimeoutError,
+  type TlsOptions,
+  withDeadline,
+} from "../_core/mod.ts";
+import { clearTimeout, setTimeout } from "node:timers";
+import { connectTimed } from "./_connect.ts";
+import { HttpConnection, type HttpTimeouts } from "./connection.ts";
+import type { HttpResponse } from "./response.ts";
+import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
+import { type HttpHeaderList, type HttpHeadLimits, HttpHeadParser } from "./parse.ts";
+import type { HttpPreparedBody } from "./body.ts";
+import { encodeHttpRequestHead } from "./request_head.ts";
+import { httpBasicAuthorization } from "./auth.ts";
+import { type HttpProxyConfig, httpProxyFor, httpProxyFromEnv } from "./proxy.ts";
+import { httpFetch, type HttpFetchInit } from "./fetch.ts";
+import { latin1Decode } from "./_latin1.ts";
+import type { HttpResponseHead } from "./parse.ts";
+
+/** Options of {@linkcode HttpAgent}. */
+export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
+  /**
+   * The most connections per origin (or per proxy); more requests wait.
+   *
+   * @default {256}
+   */
+  maxSocketsPerOrigin?: number;
+  /**
+   * The most idle connections kept per origin.
+   *
+   * @default {64}
+   */
+  maxIdlePerOrigin?: number;
+  /**
+   * How long an idle connection is kept (shortened to the server's
+   * `Keep-Alive: timeout` minus one second when it sends one).
+   *
+   * @default {4000}
+   */
+  idleTimeoutMs?: number;
+  /**
+   * The longest wait for TCP connect plus TLS handshake (and a CONNECT tunnel).
+   *
+   * @default {10000}
+   */
+  connectTimeoutMs?: number;
+  /** TLS for https origins: `caCerts`, `serverName`, `insecureSkipVerify`, `clientCert`. */
+  tls?: TlsOptions;
+  /**
+   * Proxies: `"env"` reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY; a URL is
+   * used for both schemes; `null` means direct.
+   *
+   * @default {"env"}
+   */
+  proxy?: "env" | string | URL | HttpProxyConfig | null;
+  /**
+   * Keep connections open between requests.
+   *
+   * @default {true}
+   */
+  keepAlive?: boolean;
+}
+
+/** One exchange through {@linkcode HttpAgent.request}. */
+export interface HttpAgentRequest extends HttpTimeouts {
+  /** The method, e.g. `"GET"`. */
+  method: string;
+  /** Header fields (Host and framing fields are added). */
+  headers: HttpHeaderList;
+  /** The prepared body, from `prepareHttpBody`. */
+  body?: HttpPreparedBody | null;
+  /** Aborts the exchange. */
+  signal?: AbortSignal | undefined;
+  /** Send `Expect: 100-continue` before the body. */
+  expectContinue?: boolean;
+  /** How long to wait for `100 Continue`. */
+  continueTimeoutMs?: number;
+  /** Called with each 1xx head. */
+  onInformational?: (head: HttpResponseHead) => void;
+}
+
+/** Counters of an {@linkcode HttpAgent}. */
+export interface HttpAgentStats {
+  /** Connections opened so far. */
+  connections: number;
+  /** Requests sent so far (retries included). */
+  requests: number;
+  /** Requests sent on a reused connection. */
+  reused: number;
+  /** Stale connections retried. */
+  retries: number;
+  /** Connections open now. */
+  open: number;
+  /** Idle connections now. */
+  idle: number;
+}
+
+interface Pool {
+  all: Set<HttpConnection>;
+  idle: HttpConnection[];
+  idleAt: Map<HttpConnection, number>;
+  connecting: number;
+  waiters: ((conn: HttpConnection | null) => void)[];
+}
+
+interface Route {
+  key: string;
+  target: string;
+  headers: HttpHeaderList;
+  open: (signal: AbortSignal | undefined) => Promise<Conn>;
+  host: string;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
+function hostOf(url: URL): { hostname: string; port: number } {
+  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return { hostname, port };
+}
+
+function proxyAuthorization(proxy: URL): HttpHeaderList {
+  if (!proxy.username) return [];
+  return [[
+    "Proxy-Authorization",
+    httpBasicAuthorization({
+      username: decodeURIComponent(proxy.username),
+      password: decodeURIComponent(proxy.password),
+    }),
+  ]];
+}
+
+/**
+ * A keep-alive pool of HTTP/1.1 connections per origin, with proxy support.
+ * `fetch()` is the fetch-compatible entry point; `request()` is one
+ * exchange without redirects or auth. A connection is reused only after its
+ * previous response body was read to the end. Close the agent when done.
+ *
+ * @example Many requests, one connection
+ * ```ts
+ * import { HttpAgent, HttpTestServer } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await HttpTestServer.start();
+ * server.route("GET", "/n", () => ({ body: "ok" }));
+ * await using agent = new HttpAgent({ proxy: null });
+ * for (let i = 0; i < 3; i++) {
+ *   assert.equal(await (await agent.fetch(`${server.url}n`)).text(), "ok");
+ * }
+ * assert.equal(agent.stats.connections, 1);
+ * assert.equal(server.connectionCount, 1);
+ * ```
+ */
+export class HttpAgent {
+  #pools = new Map<string, Pool>();
+  #routes = new Map<string, Route>();
+  #options: HttpAgentOptions;
+  #proxy: HttpProxyConfig;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #stats = { connections: 0, requests: 0, reused: 0, retries: 0 };
+  readonly #maxSockets: number;
+  readonly #maxIdle: number;
+  readonly #idleTimeout: number;
+
+  /**
+   * Creates an agent.
+   *
+   * @param options Pool sizes, timeouts, TLS, proxy, limits.
+   */
+  constructor(options: HttpAgentOptions = {}) {
+    this.#options = options;
+    this.#maxSockets = options.maxSocketsPerOrigin ?? 256;
+    this.#maxIdle = options.keepAlive === false ? 0 : options.maxIdlePerOrigin ?? 64;
+    this.#idleTimeout = options.idleTimeoutMs ?? 4000;
+    const proxy = options.proxy === undefined ? "env" : options.proxy;
+    if (proxy === "env") this.#proxy = httpProxyFromEnv();
+    else if (proxy === null) this.#proxy = {};
+    else if (typeof proxy === "string" || proxy instanceof URL) {
+      this.#proxy = { http: proxy, https: proxy };
+    } else this.#proxy = proxy;
+  }
+
+  /** Counters: connections opened, requests, reuses, retries, open and idle now. */
+  get stats(): HttpAgentStats {
+    let open = 0;
+    let idle = 0;
+    for (const pool of this.#pools.values()) {
+      open += pool.all.size;
+      idle += pool.idle.length;
+    }
+    return { ...this.#stats, open, idle };
+  }
+
+  /**
+   * Fetches with this agent: {@linkcode httpFetch} with `agent` set.
+   *
+   * @param input A URL, string or `Request`.
+   * @param init Fetch options.
+   * @returns The response.
+   */
+  fetch(input: Request | URL | string, init: HttpFetchInit = {}): Promise<Response> {
+    return httpFetch(input, { ...init, agent: this });
+  }
+
+  /**
+   * Sends one request through the pool (no redirects, no auth, no
+   * decompression). Retries once on a fresh connection when a reused one
+   * was closed before any response byte arrived and the request is
+   * idempotent with a replayable body.
+   *
+   * @param url The absolute http(s) URL.
+   * @param request Method, headers, body, timeouts, signal.
+   * @returns The response; read or cancel its body.
+   */
+  async request(url: URL, request: HttpAgentRequest): Promise<HttpResponse> {
+    if (this.#closed) throw new ConnectionClosedError("Cannot send a request: the agent is closed");
+    const route = this.#route(url);
+    const body = request.body ?? null;
+    for (let attempt = 0;; attempt++) {
+      const { conn, reused } = await this.#acquire(route, request.signal, attempt > 0);
+      this.#stats.requests++;
+      if (reused) this.#stats.reused++;
+      try {
+        const source = body === null ? null : body.bytes ?? body.open!();
+        return await conn.request({
+          method: request.method,
+          target: route.target === "" ? url.pathname + url.search : url.href.replace(/#.*$/, ""),
+          headers: route.headers.length > 0
+            ? [...request.headers, ...route.headers]
+            : request.headers,
+          body: source,
+          bodyLength: body?.length ?? -1,
+          signal: request.signal,
+          headersTimeoutMs: request.headersTimeoutMs ?? this.#options.headersTimeoutMs,
+          bodyTimeoutMs: request.bodyTimeoutMs ?? this.#options.bodyTimeoutMs,
+          expectContinue: request.expectContinue,
+          continueTimeoutMs: request.continueTimeoutMs,
+          onInformational: request.onInformational,
+        });
+      } catch (error) {
+        // Refused before anything was sent (a bad header, say): hand the connection back.
+        if (conn.idle) this.#release(this.#pool(route.key), conn, true);
+        const retry = attempt === 0 && reused && !conn.responseStarted &&
+          error instanceof ConnectionClosedError && IDEMPOTENT.has(request.method) &&
+          (body === null || body.replayable) && !request.signal?.aborted;
+        if (!retry) throw error;
+        this.#stats.retries++;
+      }
+    }
+  }
+
+  #route(url: URL): Route {
+    const key = url.protocol + url.host;
+    let route = this.#routes.get(key);
+    if (route === undefined) {
+      route = this.#makeRoute(url);
+      if (this.#routes.size >= 1024) this.#routes.clear();
+      this.#routes.set(key, route);
+    }
+    return route;
+  }
+
+  #makeRoute(url: URL): Route {
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError(`Cannot fetch ${url.href}: only http and https are supported`);
+    }
+    const secure = url.protocol === "https:";
+    const { hostname, port } = hostOf(url);
+    const tls: TlsOptions = this.#options.tls ?? {};
+    const proxy = httpProxyFor(url, this.#proxy);
+    const connectTimeout = this.#options.connectTimeoutMs ?? 10_000;
+    const open = (h: string, p: number, useTls: boolean, signal?: AbortSignal) =>
+      connectTimed({
+        hostname: h,
+        port: p,
+        tls: useTls ? tls : undefined,
+        signal,
+        timeoutMs: connectTimeout,
+      });
+    if (proxy === null) {
+      return {
+        key: `${url.protocol}//${url.host}`,
+        target: "",
+        headers: [],
+        host: url.host,
+        open: (signal) => open(hostname, port, secure, signal),
+      };
+    }
+    const p = hostOf(proxy);
+    const proxySecure = proxy.protocol === "https:";
+    if (!secure) {
+      return {
+        key: `proxy ${proxy.href}`,
+        target: "absolute",
+        headers: proxyAuthorization(proxy),
+        host: url.host,
+        open: (signal) =>
+          connectTimed({
+            hostname: p.hostname,
+            port: p.port,
+            tls: proxySecure ? { ...tls, serverName: undefined } : undefined,
+            signal,
+            timeoutMs: connectTimeout,
+          }),
+      };
+    }
+    return {
+      key: `tunnel ${proxy.href} ${url.host}`,
+      target: "",
+      headers: [],
+      host: url.host,
+      open: (signal) =>
+        this.#tunnel(proxy, hostname, port, signal, connectTimeout).then((conn) =>
+          withDeadline(
+            startTls(conn, { ...tls, hostname: tls.serverName ?? hostname }),
+            `start TLS with "${hostname}" through the proxy`,
+            { signal, timeoutMs: connectTimeout },
+            () => conn.close(),
+          )
+        ),
+    };
+  }
+
+  async #tunnel(
+    proxy: URL,
+    hostname: string,
+    port: number,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<Conn> {
+    if (proxy.protocol === "https:") {
+      throw new HttpProxyError(
+        `Cannot open a tunnel through ${proxy.host}: TLS inside a TLS proxy connection is not supported; use an http:// proxy`,
+        { status: 0 },
+      );
+    }
+    const p = hostOf(proxy);
+    const conn = await connectTimed({ hostname: p.hostname, port: p.port, signal, timeoutMs });
+    const authority = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+    try {
+      await conn.write(
+        encodeHttpRequestHead("CONNECT", authority, [
+          ["Host", authority],
+          ...proxyAuthorization(proxy),
+        ]),
+      );
+      const reader = new BufferedReader(conn, { maxLineBytes: 65536 });
+      reader.deadline = { signal, timeoutMs };
+      const parser = new HttpHeadParser(this.#options);
+      for (;;) {
+        const line = await reader.readLineBytesOrNull();
+        if (line === null) {
+          throw new HttpProxyError(
+            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} closed the connection`,
+            { status: 0 },
+          );
+        }
+        if (parser.push(latin1Decode(line))) break;
+      }
+      const head = parser.head();
+      if (head.status < 200 || head.status > 299) {
+        throw new HttpProxyError(
+          `Cannot open a tunnel to ${authority}: proxy ${proxy.host} answered ${head.status} ${head.statusText}`,
+          { status: head.status },
+        );
+      }
+      if (reader.buffered > 0) {
+        throw new HttpProxyError(
+          `Cannot open a tunnel to ${authority}: proxy ${proxy.host} sent data before the TLS handshake`,
+          { status: head.status },
+        );
+      }
+      return conn;
+    } catch (error) {
+      conn.close();
+      if (error instanceof HttpProxyError || error instanceof HttpTimeoutError) throw error;
+      if (error instanceof TimeoutError) {
+        throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
+      }
+      throw error;
+    }
+  }
+
+  #pool(key: string): Pool {
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = { all: new Set(), idle: [], idleAt: new Map(), connecting: 0, waiters: [] };
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  #expiry(conn: HttpConnection): number {
+    const server = conn.keepAliveTimeoutMs;
+    return server === undefined ? this.#idleTimeout : Math.min(this.#idleTimeout, server - 1000);
+  }
+
+  async #acquire(
+    route: Route,
+    signal: AbortSignal | undefined,
+    fresh: boolean,
+  ): Promise<{ conn: HttpConnection; reused: boolean }> {
+    const pool = this.#pool(route.key);
+    if (!fresh) {
+      const now = Date.now();
+      while (pool.idle.length > 0) {
+        const conn = pool.idle.pop()!;
+        const since = pool.idleAt.get(conn) ?? now;
+        pool.idleAt.delete(conn);
+        if (conn.closed || !conn.idle || now - since >= this.#expiry(conn)) {
+          pool.all.delete(conn);
+          conn.close();
+          continue;
+        }
+        return { conn, reused: true };
+      }
+    }
+    if (pool.all.size + pool.connecting >= this.#maxSockets) {
+      const handed = await new Promise<HttpConnection | null>((resolve, reject) => {
+        const waiter = (conn: HttpConnection | null) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(conn);
+        };
+        const onAbort = () => {
+          const i = pool.waiters.indexOf(waiter);
+          if (i !== -1) pool.waiters.splice(i, 1);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        pool.waiters.push(waiter);
+      });
+      if (handed) return { conn: handed, reused: true };
+    }
+    pool.connecting++;
+    let conn: HttpConnection;
+    try {
+      const raw = await route.open(signal);
+      conn = new HttpConnection(raw, {
+        ...this.#options,
+        host: route.host,
+        onRelease: (c, reusable) => this.#release(pool, c, reusable),
+      });
+    } catch (error) {
+      pool.connecting--;
+      pool.waiters.shift()?.(null);
+      throw error;
+    }
+    pool.connecting--;
+    pool.all.add(conn);
+    this.#stats.connections++;
+    return { conn, reused: false };
+  }
+
+  #release(pool: Pool, conn: HttpConnection, reusable: boolean): void {
+    if (reusable && !this.#closed && this.#maxIdle > 0) {
+      const waiter = pool.waiters.shift();
+      if (waiter) {
+        waiter(conn);
+        return;
+      }
+      if (pool.idle.length < this.#maxIdle) {
+        pool.idle.push(conn);
+        pool.idleAt.set(conn, Date.now());
+        this.#schedule();
+        return;
+      }
+    }
+    if (reusable) conn.close();
+    pool.all.delete(conn);
+    const i = pool.idle.indexOf(conn);
+    if (i !== -1) pool.idle.splice(i, 1);
+    pool.idleAt.delete(conn);
+    pool.waiters.shift()?.(null);
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#sweep();
+    }, Math.max(250, this.#idleTimeout)).unref();
+  }
+
+  #sweep(): void {
+    const now = Date.now();
+    let left = 0;
+    for (const [key, pool] of this.#pools) {
+      pool.idle = pool.idle.filter((conn) => {
+        const since = pool.idleAt.get(conn) ?? now;
+        if (conn.closed || now - since >= this.#expiry(conn)) {
+          pool.idleAt.delete(conn);
+          pool.all.delete(conn);
+          conn.close();
+          return false;
+        }
+        return true;
+      });
+      left += pool.idle.length;
+      if (pool.all.size === 0 && pool.waiters.length === 0 && pool.connecting === 0) {
+        this.#pools.delete(key);
+      }
+    }
+    if (left > 0) this.#schedule();
+  }
+
+  /**
+   * Closes idle connections and stops pooling; responses in progress finish
+   * and their connections are then closed.
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const pool of this.#pools.values()) {
+      for (const conn of pool.idle) {
+        pool.all.delete(conn);
+        conn.close();
+      }
+      pool.idle = [];
+      pool.idleAt.clear();
+    }
+    return Promise.resolve();
+  }
+
+  /** Closes every connection at once, in use or not. */
+  destroy(): void {
+    void this.close();
+    for (const pool of this.#pools.values()) {
+      for (const conn of [...pool.all]) conn.close();
+      pool.all.clear();
+    }
+    this.#pools.clear();
+  }
+
+  /** Closes; for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,112 @@
+// Copyright 2026 the portline authors. MIT license.
+import assert from "../_assert.ts";
+import { BufferedReader, connect } from "../../protocols/_core/mod.ts";
+import {
+  HttpAgent,
+  HttpConnection,
+  HttpError,
+  HttpParseError,
+  HttpPrematureCloseError,
+  HttpTestServer,
+} from "../../protocols/http/mod.ts";
+
+async function rawExchange(port: number, request: string): Promise<string> {
+  const conn = await connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(request));
+  const reader = new BufferedReader(conn);
+  const lines: string[] = [];
+  for (;;) {
+    const line = await reader.readLineOrNull();
+    if (line === null) break;
+    lines.push(line);
+  }
+  conn.close();
+  return lines.join("\n");
+}
+
+Deno.test("HttpTestServer parses chunked requests with trailers and answers HEAD without a body", async () => {
+  await using server = await HttpTestServer.start();
+  server.route("*", "/", (req) => ({ body: `${req.text()}|${req.trailers.length}` }));
+  const reply = await rawExchange(
+    server.port,
+    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n" +
+      "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+  );
+  assert.match(
+    reply,
+    /^HTTP\/1\.1 200 OK\nContent-Length: 5\n\nabc\|1HTTP\/1\.1 200 OK\nContent-Length: 2\nConnection: close\n$/,
+  );
+});
+
+Deno.test("HttpTestServer refuses malformed and ambiguous requests with 400", async () => {
+  await using server = await HttpTestServer.start();
+  for (
+    const request of [
+      "GARBAGE\r\n\r\n",
+      "GET / HTTP/1.1\r\nBad Header: x\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    ]
+  ) {
+    assert.match(await rawExchange(server.port, request), /^HTTP\/1\.1 400 /, request);
+  }
+});
+
+Deno.test("HttpTestServer misbehaves on request: split writes, raw framing, early close, close-delimited", async () => {
+  await using server = await HttpTestServer.start();
+  server.route(
+    "GET",
+    "/split",
+    () => ({ body: "split body", chunked: 3, trailers: { T: "v" }, splitWrites: 7, pauseMs: 1 }),
+  );
+  server.route(
+    "GET",
+    "/both",
+    () => ({
+      raw:
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    }),
+  );
+  server.route("GET", "/early", () => ({ body: "0123456789", closeAfterBytes: 45 }));
+  server.route("GET", "/eof", () => ({ body: "until close", noContentLength: true }));
+  server.route(
+    "GET",
+    "/info",
+    () => ({ body: "final", informational: [{ status: 103, headers: { Link: "</s.css>" } }] }),
+  );
+  await using agent = new HttpAgent({ proxy: null });
+  {
+    await using http = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+    const split = await http.request({ target: "/split" });
+    assert.equal(await split.text(), "split body");
+    assert.deepEqual(await split.trailers, [["T", "v"]]);
+    const info: number[] = [];
+    const r = await http.request({ target: "/info", onInformational: (h) => info.push(h.status) });
+    assert.equal(await r.text(), "final");
+    assert.deepEqual(info, [103]);
+  }
+  await assert.rejects(agent.fetch(`${server.url}both`), HttpParseError);
+  const early = await agent.fetch(`${server.url}early`);
+  await assert.rejects(early.text(), HttpPrematureCloseError);
+  assert.equal(await (await agent.fetch(`${server.url}eof`)).text(), "until close");
+  const missing = await agent.fetch(`${server.url}missing`);
+  assert.equal(missing.status, 404);
+  await missing.body?.cancel();
+});
+
+Deno.test("HttpTestServer answers 502 as a proxy when the target is unreachable", async () => {
+  await using proxy = await HttpTestServer.start({ proxy: true });
+  const free = await HttpTestServer.start();
+  const port = free.port;
+  await free.close();
+  await using agent = new HttpAgent({ proxy: `http://127.0.0.1:${proxy.port}` });
+  const r = await agent.fetch(`http://127.0.0.1:${port}/`);
+  assert.equal(r.status, 502);
+  await r.body?.cancel();
+});
+
+Deno.test("HttpError recognises the whole HTTP error family", () => {
+  assert.ok(new HttpParseError("x") instanceof HttpError);
+  assert.ok(new HttpPrematureCloseError("x") instanceof HttpError);
+  assert.ok(!(new Error("x") instanceof HttpError));
+  assert.ok(!(new HttpParseError("x") instanceof HttpPrematureCloseError));
+});
