@@ -6,8 +6,9 @@
  * @module
  */
 import { Buffer } from "node:buffer";
+import { clearTimeout as clearTimer, setTimeout as setTimer } from "node:timers";
 import type { Conn } from "./transport.ts";
-import { ConnectionClosedError, LimitError, ProtocolError } from "./errors.ts";
+import { ConnectionClosedError, LimitError, ProtocolError, TimeoutError } from "./errors.ts";
 import { type DeadlineOptions, withDeadline } from "./deadline.ts";
 
 /** Options of a {@linkcode BufferedReader}. */
@@ -50,10 +51,34 @@ export interface DotBlockOptions {
   onProgress?: (bytes: number) => void;
 }
 
+/** Options of {@linkcode BufferedReader.readDotBlockBytes}. */
+export interface ReadDotBlockOptions {
+  /**
+   * The most bytes accepted (after unstuffing); a longer block throws a
+   * `LimitError` before it is buffered whole.
+   *
+   * @default {Infinity}
+   */
+  maxBytes?: number;
+  /** Called with the running byte count after each piece. */
+  onProgress?: (bytes: number) => void;
+}
+
 const LF = 10;
 const CR = 13;
 const DOT = 46;
 const utf8 = new TextDecoder();
+/** The first bulk decode window of a run of lines, doubled per decode after. */
+const MIN_WINDOW = 1024;
+
+/** A read bounded by the reader's reusable timer. */
+interface PendingRead {
+  read: Promise<number | null>;
+  conn: Conn;
+  timeoutMs: number;
+  what: () => string;
+  reject: (error: unknown) => void;
+}
 
 /** One step of a dot-block scan: bytes ready, and whether the block ended. */
 interface DotScan {
@@ -89,10 +114,25 @@ export class BufferedReader {
   #start = 0;
   #end = 0;
   #eof = false;
+  // The decoded text of [#textStart, #textEnd) and the first byte >= 0x80
+  // at or after the line being decoded (Infinity: none before #textEnd).
   #text = "";
   #textStart = 0;
   #textEnd = -1;
   #highAt = -1;
+  // How far past a line the next decode reaches: 0 for a line read on its
+  // own (a status line before a body), doubling while lines follow lines.
+  #window = 0;
+  // Where the line after the last text line starts (-1: not known).
+  #lineNext = -1;
+  // Stuffed dots found by the current #scanDotBlock step.
+  #stuffed: number[] = [];
+  // One timer bounds every read, re-armed with refresh() and referenced only
+  // while a read waits: a new timer per read cost about 10 µs of CPU here,
+  // refresh() and ref()/unref() next to nothing.
+  #timer: ReturnType<typeof setTimer> | undefined;
+  #timerMs = 0;
+  #pending: PendingRead | undefined;
   readonly #maxLine: number;
   readonly #allowBareLf: boolean;
   /** Bounds every read: set it per command. */
@@ -142,17 +182,13 @@ export class BufferedReader {
     if (this.#eof) return false;
     if (this.#start > 0 && (this.#end === this.#buf.byteLength || this.#start === this.#end)) {
       this.#buf.copyWithin(0, this.#start, this.#end);
-      this.#end -= this.#start;
-      this.#start = 0;
-      this.#textEnd = -1;
+      this.#shift(this.#start);
     }
     if (this.#end === this.#buf.byteLength) this.#grow(this.#buf.byteLength * 2);
     const conn = this.#conn;
-    const n = await withDeadline(
+    const n = await this.#bounded(
       conn.read(this.#buf.subarray(this.#end)),
-      `read from ${conn.remoteAddr.hostname} port ${conn.remoteAddr.port}`,
-      this.deadline,
-      () => conn.close(),
+      () => `read from ${conn.remoteAddr.hostname} port ${conn.remoteAddr.port}`,
     );
     if (n === null) {
       this.#eof = true;
@@ -162,15 +198,81 @@ export class BufferedReader {
     return true;
   }
 
+  /**
+   * Bounds a read by `deadline`: its signal through `withDeadline`, its
+   * timeout through the reader's one reusable timer. Either way an expiry
+   * closes the connection (its state is unknown) and rejects.
+   */
+  #bounded(read: Promise<number | null>, what: () => string): Promise<number | null> {
+    const { signal, timeoutMs } = this.deadline;
+    const conn = this.#conn;
+    if (!(timeoutMs !== undefined && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
+      return signal || timeoutMs
+        ? withDeadline(read, what(), this.deadline, () => conn.close())
+        : read;
+    }
+    const timed = new Promise<number | null>((resolve, reject) => {
+      const pending: PendingRead = { read, conn, timeoutMs, what, reject };
+      this.#pending = pending;
+      let timer = this.#timer;
+      if (timer === undefined || this.#timerMs !== timeoutMs) {
+        if (timer !== undefined) clearTimer(timer);
+        timer = this.#timer = setTimer(() => this.#expire(), timeoutMs);
+        this.#timerMs = timeoutMs;
+      } else {
+        timer.refresh().ref();
+      }
+      read.then((n) => {
+        this.#settled(pending);
+        resolve(n);
+      }, (error) => {
+        this.#settled(pending);
+        reject(error);
+      });
+    });
+    return signal ? withDeadline(timed, what(), { signal }, () => conn.close()) : timed;
+  }
+
+  /** A read ended: an idle timer must not keep the process alive. */
+  #settled(pending: PendingRead): void {
+    if (this.#pending !== pending) return;
+    this.#pending = undefined;
+    this.#timer?.unref();
+  }
+
+  /** The timer fired: a read still pending has waited `timeoutMs`. */
+  #expire(): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    this.#pending = undefined;
+    pending.read.catch(() => {});
+    pending.conn.close();
+    pending.reject(
+      new TimeoutError(`Cannot ${pending.what()}: no answer within ${pending.timeoutMs} ms`),
+    );
+  }
+
   #grow(size: number): void {
     const next = new Uint8Array(size);
     next.set(this.#buf.subarray(this.#start, this.#end));
-    this.#end -= this.#start;
-    this.#start = 0;
+    this.#shift(this.#start);
     this.#buf = next;
     this.#latin = Buffer.from(next.buffer, 0, next.byteLength) as Latin1Buffer;
     this.#words = new Int32Array(next.buffer, 0, next.byteLength >>> 2);
-    this.#textEnd = -1;
+  }
+
+  /**
+   * Moves every offset down by `by` after the unread bytes moved to the
+   * front: the decoded text stays valid for them (positions before 0 are
+   * consumed and never looked up again).
+   */
+  #shift(by: number): void {
+    this.#start -= by;
+    this.#end -= by;
+    this.#textStart -= by;
+    this.#textEnd -= by;
+    this.#highAt -= by;
+    this.#lineNext -= by;
   }
 
   #closedError(what: string): ConnectionClosedError {
@@ -252,7 +354,9 @@ export class BufferedReader {
     const start = this.#start;
     const end = this.#lineEnd(start, lf);
     this.#start = lf + 1;
-    return this.#decode(start, end);
+    const line = this.#decode(start, end);
+    this.#lineNext = lf + 1;
+    return line;
   }
 
   /**
@@ -272,7 +376,9 @@ export class BufferedReader {
     const start = this.#start;
     const end = this.#lineEnd(start, at);
     this.#start = at + 1;
-    return this.#decode(start, end);
+    const line = this.#decode(start, end);
+    this.#lineNext = at + 1;
+    return line;
   }
 
   /**
@@ -288,21 +394,31 @@ export class BufferedReader {
     return line;
   }
 
-  /** Decodes [start, end): latin1 over the whole buffered range once, sliced per line. */
+  /**
+   * Decodes the line [start, end). Runs of lines are latin1-decoded in bulk,
+   * once, and sliced per line; the bulk window starts at the line alone and
+   * doubles while lines follow lines, so a status line before a large body
+   * costs its own bytes only. Lines with a byte >= 0x80 are decoded as UTF-8.
+   */
   #decode(start: number, end: number): string {
     if (start === end) return "";
-    const textStart = this.#textStart;
-    if (this.#textEnd !== this.#end || start < textStart) {
+    if (start < this.#textStart || end > this.#textEnd) {
+      // Bytes before #end never change in place (a compaction shifts the
+      // offsets), so a line inside the decoded range can use it.
+      this.#window = start === this.#lineNext
+        ? Math.min(Math.max(this.#window * 2, MIN_WINDOW), this.#buf.byteLength)
+        : 0;
+      const stop = Math.min(this.#end, Math.max(end, start + this.#window));
       this.#textStart = start;
-      this.#textEnd = this.#end;
+      this.#textEnd = stop;
       this.#highAt = -1;
       this.#text = this.#latin.latin1Slice
-        ? this.#latin.latin1Slice(start, this.#end)
-        : this.#latin.toString("latin1", start, this.#end);
-      return this.#decode(start, end);
+        ? this.#latin.latin1Slice(start, stop)
+        : this.#latin.toString("latin1", start, stop);
     }
-    if (this.#highAt < start) this.#highAt = this.#findHigh(start, this.#end);
+    if (this.#highAt < start) this.#highAt = this.#findHigh(start, this.#textEnd);
     if (this.#highAt < end) return utf8.decode(this.#buf.subarray(start, end));
+    const textStart = this.#textStart;
     return this.#text.slice(start - textStart, end - textStart);
   }
 
@@ -388,12 +504,7 @@ export class BufferedReader {
     this.#start += have;
     while (have < n) {
       // Large remainders go straight into the result: no second copy.
-      const got = await withDeadline(
-        this.#conn.read(out.subarray(have)),
-        "read",
-        this.deadline,
-        () => this.#conn.close(),
-      );
+      const got = await this.#bounded(this.#conn.read(out.subarray(have)), () => "read");
       if (got === null) {
         this.#eof = true;
         throw this.#closedError(`read ${n} bytes`);
@@ -420,12 +531,7 @@ export class BufferedReader {
     }
     if (this.#eof) return null;
     const out = new Uint8Array(Math.min(max, this.#buf.byteLength));
-    const got = await withDeadline(
-      this.#conn.read(out),
-      "read",
-      this.deadline,
-      () => this.#conn.close(),
-    );
+    const got = await this.#bounded(this.#conn.read(out), () => "read");
     if (got === null) {
       this.#eof = true;
       return null;
@@ -519,57 +625,134 @@ export class BufferedReader {
   }
 
   /**
-   * Copies the complete part of a dot block that is buffered, unstuffing dots.
-   * Only a dot at a line start is special, so the scan looks for dots rather
-   * than every line end.
+   * Takes the complete part of a dot block that is buffered, unstuffing dots,
+   * into a new array of exactly its size. Only a dot at a line start is
+   * special, so the scan looks for dots rather than every line end: a first
+   * pass finds the stuffed dots and where the buffered part ends, a second
+   * copies the runs between them.
    */
   #scanDotBlock(atLineStart: boolean): DotScan {
     const buf = this.#buf;
     const end = this.#end;
-    let p = this.#start;
+    const p = this.#start;
     if (p === end) return { lineStart: atLineStart, done: false };
-    const out = new Uint8Array(end - p);
-    let o = 0;
-    let lineStart = atLineStart;
+    const stuffed = this.#stuffed;
+    stuffed.length = 0;
+    // The bytes [p, stop) are content once the stuffed dots are dropped.
+    let stop = end;
+    let next = end;
+    let done = false;
     let from = p;
     for (;;) {
       // Only the buffered bytes are searched, never the stale rest.
       const d = this.#scanDot(from, end);
-      if (d === -1) {
-        out.set(buf.subarray(p, end), o);
-        o += end - p;
-        lineStart = buf[end - 1] === LF;
-        p = end;
-        break;
-      }
-      const startsLine = d === this.#start ? lineStart : buf[d - 1] === LF;
-      if (!startsLine) {
+      if (d === -1) break;
+      if (!(d === p ? atLineStart : buf[d - 1] === LF)) {
         from = d + 1;
         continue;
       }
-      // Copy what precedes the dot; then look at what follows it.
-      out.set(buf.subarray(p, d), o);
-      o += d - p;
-      p = d;
-      if (d + 1 >= end) break;
+      // A dot at a line start: what follows it decides.
+      if (d + 1 >= end) {
+        stop = next = d;
+        break;
+      }
       const after = buf[d + 1];
       if (after === CR) {
-        if (d + 2 >= end) break;
+        if (d + 2 >= end) {
+          stop = next = d;
+          break;
+        }
         if (buf[d + 2] === LF) {
-          this.#start = d + 3;
-          return { out: out.subarray(0, o), lineStart: true, done: true };
+          stop = d;
+          next = d + 3;
+          done = true;
+          break;
         }
       } else if (after === LF && this.#allowBareLf) {
-        this.#start = d + 2;
-        return { out: out.subarray(0, o), lineStart: true, done: true };
+        stop = d;
+        next = d + 2;
+        done = true;
+        break;
       }
       // A stuffed dot: drop it, the rest of the line is content.
-      p = d + 1;
+      stuffed.push(d);
       from = d + 2;
-      lineStart = false;
     }
-    this.#start = p;
-    if (o === 0) return { lineStart, done: false };
-    return { out: out.subarray(0, o), lineStart: p === end ? lineStart : true, done: false };
+    this.#start = next;
+    // Bytes held back (a dot that may end the block) start a line.
+    const lineStart = stop < end ? true : buf[end - 1] === LF;
+    const size = stop - p - stuffed.length;
+    if (size === 0) return { lineStart: p === stop ? atLineStart : lineStart, done };
+    const out = new Uint8Array(size);
+    let o = 0;
+    let run = p;
+    for (const dot of stuffed) {
+      out.set(buf.subarray(run, dot), o);
+      o += dot - run;
+      run = dot + 1;
+    }
+    out.set(buf.subarray(run, stop), o);
+    return { out, lineStart, done };
+  }
+
+  /**
+   * Reads a whole dot-terminated block into one array: the bytes
+   * {@linkcode dotBlock} would stream, without a stream (the cheaper way to
+   * take a message that fits in memory).
+   *
+   * @example Reading a block whole
+   * ```ts
+   * import { BufferedReader, memoryConn } from "@portline/portline";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufferedReader(memoryConn(["a\r\n..b\r\n.\r\n+OK\r\n"]));
+   * const bytes = await reader.readDotBlockBytes({ maxBytes: 1024 });
+   * assert.equal(new TextDecoder().decode(bytes), "a\r\n.b\r\n");
+   * assert.equal(await reader.readLine(), "+OK");
+   * ```
+   *
+   * @param options The most bytes accepted and a progress callback.
+   * @returns The block's bytes, dot-stuffing removed, terminating line left out.
+   * @throws {LimitError} When the block exceeds `maxBytes`; the rest of it is
+   * left unread, so the connection's state is unknown (close it).
+   * @throws {ConnectionClosedError} When the stream ends before the terminator.
+   */
+  async readDotBlockBytes(options: ReadDotBlockOptions = {}): Promise<Uint8Array> {
+    const maxBytes = options.maxBytes ?? Infinity;
+    const onProgress = options.onProgress;
+    let lineStart = true;
+    let first: Uint8Array | undefined;
+    let more: Uint8Array[] | undefined;
+    let total = 0;
+    for (;;) {
+      const scan = this.#scanDotBlock(lineStart);
+      lineStart = scan.lineStart;
+      const out = scan.out;
+      if (out) {
+        total += out.byteLength;
+        if (total > maxBytes) {
+          const { hostname } = this.#conn.remoteAddr;
+          throw new LimitError(
+            `Cannot read the dot-terminated block: longer than ${maxBytes} bytes from ${hostname}`,
+          );
+        }
+        if (first === undefined) first = out;
+        else (more ??= [first]).push(out);
+        onProgress?.(total);
+      }
+      if (scan.done) break;
+      // Everything usable was taken: the rest of the block is not here yet.
+      if (!(await this.#fill())) {
+        throw this.#closedError("read the dot-terminated block");
+      }
+    }
+    if (more === undefined) return first ?? new Uint8Array(0);
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const piece of more) {
+      all.set(piece, at);
+      at += piece.byteLength;
+    }
+    return all;
   }
 }

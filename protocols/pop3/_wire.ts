@@ -4,7 +4,6 @@
 // by the client and its login flows; not part of the public surface.
 import type { Session } from "../_core/session.ts";
 import { ProtocolError } from "../_core/errors.ts";
-import { concatBytes } from "../_core/writer.ts";
 import { parsePop3Status, type Pop3Status } from "./response.ts";
 import { pop3ReplyError } from "./errors.ts";
 
@@ -84,24 +83,16 @@ export function readCapaLines(session: Session): Promise<string[]> {
 }
 
 /**
- * Reads a dot-terminated body whole.
+ * Reads a dot-terminated body whole, straight from the core reader's buffer
+ * (no stream in between).
  *
  * @param session The session.
  * @param onProgress Called with the bytes read so far.
  * @returns The unstuffed bytes.
  */
-export async function readBody(
+export function readBody(
   session: Session,
   onProgress?: (bytes: number) => void,
 ): Promise<Uint8Array> {
-  const reader = session.reader.dotBlock(onProgress ? { onProgress } : {}).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, total);
+  return session.reader.readDotBlockBytes(onProgress ? { onProgress } : {});
 }

@@ -5,7 +5,8 @@
  *
  * 1. RETR of 1,000 messages of 20 KB: Pop3Client (pipelined `retrieveMany`,
  *    and lock-step `retrieveBytes`) against Python's poplib (lock-step,
- *    the only way it has).
+ *    the only way it has), with a bare `conn.read` loop doing the same
+ *    lock-step RETRs as the floor (no parsing, no copy, no timers).
  * 2. RETR of one 256 MB message: Pop3Client's `retrieve()` stream against a
  *    bare `conn.read` loop over the same RETR from the same dovecot (the
  *    client's own overhead).
@@ -168,10 +169,9 @@ async function oursBig(id: number): Promise<{ seconds: number; bytes: number }> 
   return { seconds, bytes };
 }
 
-/** The floor: the same RETR read with bare conn.read into one 64 KiB buffer. */
-async function rawBig(id: number): Promise<{ seconds: number; bytes: number }> {
+/** Opens a bare connection logged in as popbench. */
+async function rawLogin(buffer: Uint8Array) {
   const conn = await connect({ hostname: "127.0.0.1", port: PORT });
-  const buffer = new Uint8Array(65536);
   const readUntil = async (needle: string) => {
     let text = "";
     while (!text.includes(needle)) {
@@ -183,6 +183,43 @@ async function rawBig(id: number): Promise<{ seconds: number; bytes: number }> {
   await readUntil("\r\n");
   await conn.write(encoder.encode(`USER ${USER}\r\nPASS ${PASSWORD}\r\n`));
   await readUntil("Logged in.\r\n");
+  return conn;
+}
+
+/**
+ * The lock-step floor: the same 1,000 RETRs, each read with bare conn.read
+ * into one 64 KiB buffer up to its terminator, nothing parsed or copied.
+ */
+async function rawLockStep(): Promise<{ seconds: number; bytes: number }> {
+  const buffer = new Uint8Array(65536);
+  const conn = await rawLogin(buffer);
+  const start = performance.now();
+  let bytes = 0;
+  for (const id of IDS) {
+    await conn.write(encoder.encode(`RETR ${id}\r\n`));
+    let have = 0;
+    for (;;) {
+      if (have === buffer.byteLength) throw new Error("Cannot read: reply over 64 KiB");
+      const n = await conn.read(buffer.subarray(have));
+      if (n === null) throw new Error("Cannot read: closed");
+      have += n;
+      if (
+        have >= 5 && buffer[have - 5] === 13 && buffer[have - 4] === 10 &&
+        buffer[have - 3] === 46 && buffer[have - 2] === 13 && buffer[have - 1] === 10
+      ) break;
+    }
+    bytes += have;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await conn.write(encoder.encode("QUIT\r\n"));
+  conn.close();
+  return { seconds, bytes };
+}
+
+/** The floor: the same RETR read with bare conn.read into one 64 KiB buffer. */
+async function rawBig(id: number): Promise<{ seconds: number; bytes: number }> {
+  const buffer = new Uint8Array(65536);
+  const conn = await rawLogin(buffer);
   const start = performance.now();
   await conn.write(encoder.encode(`RETR ${id}\r\n`));
   let bytes = 0;
@@ -221,6 +258,7 @@ const times: Record<string, number[]> = {
   pipelined: [],
   lockstep: [],
   poplib: [],
+  rawLockStep: [],
   big: [],
   raw: [],
 };
@@ -229,6 +267,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const a = await oursPipelined();
   const b = await oursLockStep();
   const c = await poplib();
+  const d = await rawLockStep();
   if (a.bytes !== b.bytes || a.bytes !== c.bytes) {
     throw new Error(`Byte counts differ: ${a.bytes} / ${b.bytes} / ${c.bytes}`);
   }
@@ -236,6 +275,7 @@ for (let round = 0; round < ROUNDS; round++) {
   times.pipelined!.push(a.seconds);
   times.lockstep!.push(b.seconds);
   times.poplib!.push(c.seconds);
+  times.rawLockStep!.push(d.seconds);
   const big = await oursBig(bigId);
   const raw = await rawBig(bigId);
   if (big.bytes !== bigBytes || raw.bytes < bigBytes) {
@@ -277,9 +317,24 @@ console.log(
 );
 console.log(row("Python poplib retr (lock-step)", median(times.poplib!), SMALL_COUNT, smallTotal));
 console.log(
+  row(
+    "bare conn.read loop (lock-step, floor)",
+    median(times.rawLockStep!),
+    SMALL_COUNT,
+    smallTotal,
+  ),
+);
+console.log(
   `\nratio vs poplib: pipelined ${
     (SMALL_COUNT / median(times.pipelined!) / poplibRate).toFixed(2)
-  }x, lock-step ${(SMALL_COUNT / median(times.lockstep!) / poplibRate).toFixed(2)}x`,
+  }x, lock-step ${(SMALL_COUNT / median(times.lockstep!) / poplibRate).toFixed(2)}x; lock-step ${
+    (100 * median(times.rawLockStep!) / median(times.lockstep!)).toFixed(0)
+  }% of the bare loop`,
+);
+console.log(
+  `per-round msg/s: lock-step ${
+    times.lockstep!.map((t) => (SMALL_COUNT / t).toFixed(0)).join(" ")
+  }; poplib ${times.poplib!.map((t) => (SMALL_COUNT / t).toFixed(0)).join(" ")}`,
 );
 const bigRate = bigBytes / MB / median(times.big!);
 const rawRate = bigBytes / MB / median(times.raw!);
