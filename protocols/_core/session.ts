@@ -66,6 +66,26 @@ export class Lock {
   }
 
   /**
+   * Takes the lock at once if nobody holds or waits for it.
+   *
+   * @returns The release function, or `undefined` when the lock is busy.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#held > 0) return undefined;
+    this.#held++;
+    let release!: () => void;
+    // Later acquire() calls queue behind this holder.
+    this.#tail = new Promise<void>((resolve) => release = resolve);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#held--;
+      release();
+    };
+  }
+
+  /**
    * Waits for the lock.
    *
    * @returns A function that releases it (safe to call twice).
@@ -172,9 +192,15 @@ export class Session {
    * @throws {ConnectionClosedError} When the session is closed.
    */
   async acquire(options: CallOptions = {}): Promise<() => void> {
-    const release = await withDeadline(this.lock.acquire(), "wait for the connection", {
-      signal: options.signal,
-    });
+    // The lock is free for most calls: no promise race and no timer then.
+    const release = this.lock.tryAcquire() ??
+      await withDeadline(this.lock.acquire(), "wait for the connection", {
+        signal: options.signal,
+      });
+    if (options.signal?.aborted) {
+      release();
+      throw options.signal.reason;
+    }
     if (this.#closed) {
       release();
       throw new ConnectionClosedError(`Cannot send to ${this.hostname}: the session is closed`);

@@ -107,3 +107,20 @@ Deno.test("Session.command() times out with TimeoutError and closes", async () =
   server.close();
   listener.close();
 });
+
+Deno.test("Lock.tryAcquire() takes a free lock at once and queues later waiters behind it", async () => {
+  const lock = new Lock();
+  const release = lock.tryAcquire()!;
+  assert.ok(release);
+  assert.equal(lock.tryAcquire(), undefined);
+  let second = false;
+  const waiting = lock.acquire().then((r) => {
+    second = true;
+    return r;
+  });
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(second, false);
+  release();
+  (await waiting)();
+  assert.equal(lock.locked, false);
+});
