@@ -193,10 +193,7 @@ export class Session {
    */
   async acquire(options: CallOptions = {}): Promise<() => void> {
     // The lock is free for most calls: no promise race and no timer then.
-    const release = this.lock.tryAcquire() ??
-      await withDeadline(this.lock.acquire(), "wait for the connection", {
-        signal: options.signal,
-      });
+    const release = this.lock.tryAcquire() ?? await this.#waitForLock(options);
     if (options.signal?.aborted) {
       release();
       throw options.signal.reason;
@@ -207,6 +204,17 @@ export class Session {
     }
     this.reader.deadline = this.deadline(options);
     return release;
+  }
+
+  async #waitForLock(options: CallOptions): Promise<() => void> {
+    const waiting = this.lock.acquire();
+    try {
+      return await withDeadline(waiting, "wait for the connection", { signal: options.signal });
+    } catch (error) {
+      // Aborted while queued: pass the lock on as soon as it arrives.
+      waiting.then((release) => release());
+      throw error;
+    }
   }
 
   /**

@@ -124,3 +124,15 @@ Deno.test("Lock.tryAcquire() takes a free lock at once and queues later waiters 
   (await waiting)();
   assert.equal(lock.locked, false);
 });
+
+Deno.test("Session: a call aborted while waiting for the lock does not keep it", async () => {
+  const session = new Session(memoryConn(["250 a\r\n"]), "memory");
+  const held = await session.acquire();
+  const controller = new AbortController();
+  const queued = session.acquire({ signal: controller.signal });
+  controller.abort(new Error("gave up"));
+  await assert.rejects(queued, /gave up/);
+  held();
+  const reply = await session.command("NOOP");
+  assert.equal(reply.code, 250);
+});
