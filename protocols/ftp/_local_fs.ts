@@ -13,6 +13,8 @@ export interface LocalFileReader {
   readonly size: number;
   /** Reads into `buffer`; `null` at end of file. */
   read(buffer: Uint8Array): Promise<number | null>;
+  /** Fills `buffer` as far as the file goes; 0 at end of file. */
+  readFull(buffer: Uint8Array): Promise<number>;
   /** Closes the file. */
   close(): Promise<void>;
 }
@@ -54,13 +56,24 @@ export async function openLocalReader(path: string, offset = 0): Promise<LocalFi
   const handle = await fs.open(path, "r");
   const size = (await handle.stat()).size;
   let position = offset;
+  const read = async (buffer: Uint8Array, at: number): Promise<number> => {
+    const { bytesRead } = await handle.read(buffer, at, buffer.byteLength - at, position);
+    position += bytesRead;
+    return bytesRead;
+  };
   return {
     size,
     async read(buffer: Uint8Array): Promise<number | null> {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
-      if (bytesRead === 0) return null;
-      position += bytesRead;
-      return bytesRead;
+      return (await read(buffer, 0)) || null;
+    },
+    async readFull(buffer: Uint8Array): Promise<number> {
+      let fill = 0;
+      while (fill < buffer.byteLength) {
+        const n = await read(buffer, fill);
+        if (n === 0) break;
+        fill += n;
+      }
+      return fill;
     },
     close: () => handle.close(),
   };

@@ -7,8 +7,12 @@
  * transfer runs in its own process; throughput is timed from the transfer
  * command to its completion (login excluded; curl's pretransfer time is
  * subtracted); peak RSS is the process's VmHWM from /proc (GNU time's
- * maximum RSS for curl). Cases run round-robin; the median of the rounds is
- * shown.
+ * maximum RSS for curl). Cases run round-robin, each group's order rotated
+ * every round; the median of the rounds is shown, with the range (min–max)
+ * next to it. Before each upload the
+ * uploaded copies are deleted (untimed): replacing an existing 256 MB file
+ * makes vsftpd truncate it before its 150 reply (about 100 ms here), which
+ * curl's pretransfer time hides but every other client's timer counts.
  *
  * Needs: `bash scripts/interop/run.sh --setup-only` (vsftpd on 12121 with
  * ftpuser's 256 MB big.bin) and `npm install` in scripts/bench (basic-ftp).
@@ -93,8 +97,13 @@ const ours = (op: string, ...rest: string[]) => () =>
 const cases: Case[] = [
   {
     group: "download",
-    client: "ours: download() stream",
+    client: "ours: download() stream, for await",
     run: ours("download", "big.bin"),
+  },
+  {
+    group: "download",
+    client: "ours: download() stream, BYOB reader",
+    run: ours("download-byob", "big.bin"),
   },
   {
     group: "download",
@@ -171,10 +180,33 @@ const cases: Case[] = [
   },
 ];
 
+const uploads = ["ours", "curl", "ftplib", "basic"].map((name) => `upload/bench-${name}.bin`);
+
+/** Deletes the uploaded copies (a `*` prefix: a missing file is no error). */
+async function removeUploads(): Promise<void> {
+  await exec("curl", [
+    "-s",
+    ...uploads.flatMap((path) => ["-Q", `*DELE ${path}`]),
+    `${url}/`,
+    "-o",
+    "/dev/null",
+  ]);
+}
+
 const samples = new Map<Case, Result[]>();
+/** The cases of a round: each group rotated by the round, so no client always goes first. */
+function order(round: number): Case[] {
+  return (["download", "upload"] as const).flatMap((group) => {
+    const inGroup = cases.filter((c) => c.group === group);
+    const k = (round - 1) % inGroup.length;
+    return [...inGroup.slice(k), ...inGroup.slice(0, k)];
+  });
+}
+
 for (let round = 1; round <= rounds; round++) {
   console.error(`round ${round}/${rounds}`);
-  for (const c of cases) {
+  for (const c of order(round)) {
+    if (c.group === "upload") await removeUploads();
     const result = await c.run();
     if (result.bytes !== 268435456) {
       throw new Error(`${c.client}: ${result.bytes} bytes`);
@@ -184,28 +216,25 @@ for (let round = 1; round <= rounds; round++) {
 }
 
 // Remove the uploaded copies (1 GB of disk otherwise).
-await exec("curl", [
-  "-s",
-  ...["ours", "curl", "ftplib", "basic"].flatMap((
-    name,
-  ) => ["-Q", `DELE upload/bench-${name}.bin`]),
-  `${url}/`,
-  "-o",
-  "/dev/null",
-]);
+await removeUploads();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const mbps = (c: Case) => median(samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds));
+const rates = (c: Case) => samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
+const mbps = (c: Case) => median(rates(c));
+const range = (c: Case) =>
+  `${Math.min(...rates(c)).toFixed(0)}–${Math.max(...rates(c)).toFixed(0)}`;
 const rss = (c: Case) => median(samples.get(c)!.map((r) => r.rssMb));
 console.log(
   `FTP 256 MB over loopback against vsftpd (port ${port}), median of ${rounds} rounds\n`,
 );
-console.log("| Transfer | Client | MB/s | ours ÷ this | Peak RSS (MB) |");
-console.log("|---|---|---:|---:|---:|");
+console.log(
+  "| Transfer | Client | MB/s | range | ours ÷ this | Peak RSS (MB) |",
+);
+console.log("|---|---|---:|---:|---:|---:|");
 for (const group of ["download", "upload"] as const) {
   const inGroup = cases.filter((c) => c.group === group);
   // The reference "ours" row: the fastest of our variants in the group.
@@ -215,7 +244,9 @@ for (const group of ["download", "upload"] as const) {
   for (const c of inGroup) {
     const ratio = c.client.startsWith("ours") ? "" : (best / mbps(c)).toFixed(2);
     console.log(
-      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${ratio} | ${rss(c).toFixed(0)} |`,
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${range(c)} | ${ratio} | ${
+        rss(c).toFixed(0)
+      } |`,
     );
   }
 }

@@ -1,6 +1,8 @@
 // Copyright 2026 the portline authors. MIT license.
 // One transfer with our FtpClient, timed; prints JSON {bytes, seconds, rssMb}.
-// Usage: deno run -A ftp_ours_child.ts <download|download-sink|download-file|upload> <port> <remote> [local]
+// Usage: deno run -A ftp_ours_child.ts <download|download-byob|download-sink|download-file|upload> <port> <remote> [local]
+//   download: download() stream read with `for await` (a fresh chunk per read)
+//   download-byob: download() stream read with a BYOB reader reusing one 1 MiB buffer
 import { readFileSync } from "node:fs";
 import { FtpClient } from "../../protocols/ftp/mod.ts";
 
@@ -16,6 +18,15 @@ let bytes = 0;
 if (op === "download") {
   for await (const chunk of await client.download(remote!)) {
     bytes += chunk.byteLength;
+  }
+} else if (op === "download-byob") {
+  const reader = (await client.download(remote!)).getReader({ mode: "byob" });
+  let buffer = new Uint8Array(1024 * 1024);
+  for (;;) {
+    const { done, value } = await reader.read(buffer);
+    if (done) break;
+    bytes += value.byteLength;
+    buffer = new Uint8Array(value.buffer);
   }
 } else if (op === "download-sink") {
   bytes = (await client.downloadTo(remote!, () => {})).bytes;
