@@ -110,7 +110,8 @@ export interface HttpAgentStats {
 interface Pool {
   all: Set<HttpConnection>;
   idle: HttpConnection[];
-  idleAt: Map<HttpConnection, number>;
+  /** When each idle connection was handed back (parallel to `idle`). */
+  idleSince: number[];
   connecting: number;
   waiters: ((conn: HttpConnection | null) => void)[];
 }
@@ -166,6 +167,11 @@ function proxyAuthorization(proxy: URL): HttpHeaderList {
 export class HttpAgent {
   #pools = new Map<string, Pool>();
   #routes = new Map<string, Route>();
+  // The last URL sent to, its route and request target.
+  #lastHref = "";
+  #lastKey = "";
+  #lastRoute: Route | undefined;
+  #lastTarget = "";
   #options: HttpAgentOptions;
   #proxy: HttpProxyConfig;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -227,20 +233,38 @@ export class HttpAgent {
    */
   async request(url: URL, request: HttpAgentRequest): Promise<HttpResponse> {
     if (this.#closed) throw new ConnectionClosedError("Cannot send a request: the agent is closed");
-    const route = this.#route(url);
+    // A loop over one URL skips the URL getters: route and target by href.
+    const href = url.href;
+    let route: Route;
+    let target: string;
+    if (href === this.#lastHref) {
+      route = this.#lastRoute!;
+      target = this.#lastTarget;
+    } else {
+      route = this.#route(url);
+      target = route.target === "" ? url.pathname + url.search : href.replace(/#.*$/, "");
+      this.#lastHref = href;
+      this.#lastRoute = route;
+      this.#lastTarget = target;
+    }
     const body = request.body ?? null;
+    const headers = route.headers.length > 0
+      ? [...request.headers, ...route.headers]
+      : request.headers;
     for (let attempt = 0;; attempt++) {
-      const { conn, reused } = await this.#acquire(route, request.signal, attempt > 0);
+      // An idle pooled connection comes back at once; only a new one is awaited.
+      const idle = attempt === 0 ? this.#idle(route) : undefined;
+      const conn = idle ?? await this.#acquire(route, request.signal);
+      // A connection that completed exchanges before is a reused one.
+      const reused = conn.requestCount > 0;
       this.#stats.requests++;
       if (reused) this.#stats.reused++;
       try {
         const source = body === null ? null : body.bytes ?? body.open!();
         return await conn.request({
           method: request.method,
-          target: route.target === "" ? url.pathname + url.search : url.href.replace(/#.*$/, ""),
-          headers: route.headers.length > 0
-            ? [...request.headers, ...route.headers]
-            : request.headers,
+          target,
+          headers,
           body: source,
           bodyLength: body?.length ?? -1,
           signal: request.signal,
@@ -264,12 +288,15 @@ export class HttpAgent {
 
   #route(url: URL): Route {
     const key = url.protocol + url.host;
+    if (key === this.#lastKey) return this.#lastRoute!;
     let route = this.#routes.get(key);
     if (route === undefined) {
       route = this.#makeRoute(url);
       if (this.#routes.size >= 1024) this.#routes.clear();
       this.#routes.set(key, route);
     }
+    this.#lastKey = key;
+    this.#lastRoute = route;
     return route;
   }
 
@@ -397,7 +424,7 @@ export class HttpAgent {
   #pool(key: string): Pool {
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = { all: new Set(), idle: [], idleAt: new Map(), connecting: 0, waiters: [] };
+      pool = { all: new Set(), idle: [], idleSince: [], connecting: 0, waiters: [] };
       this.#pools.set(key, pool);
     }
     return pool;
@@ -408,26 +435,27 @@ export class HttpAgent {
     return server === undefined ? this.#idleTimeout : Math.min(this.#idleTimeout, server - 1000);
   }
 
-  async #acquire(
-    route: Route,
-    signal: AbortSignal | undefined,
-    fresh: boolean,
-  ): Promise<{ conn: HttpConnection; reused: boolean }> {
-    const pool = this.#pool(route.key);
-    if (!fresh) {
-      const now = Date.now();
-      while (pool.idle.length > 0) {
-        const conn = pool.idle.pop()!;
-        const since = pool.idleAt.get(conn) ?? now;
-        pool.idleAt.delete(conn);
-        if (conn.closed || !conn.idle || now - since >= this.#expiry(conn)) {
-          pool.all.delete(conn);
-          conn.close();
-          continue;
-        }
-        return { conn, reused: true };
+  /** Takes a live idle connection of the route's pool, closing expired ones. */
+  #idle(route: Route): HttpConnection | undefined {
+    const pool = this.#pools.get(route.key);
+    if (pool === undefined) return undefined;
+    const now = Date.now();
+    while (pool.idle.length > 0) {
+      const conn = pool.idle.pop()!;
+      const since = pool.idleSince.pop() ?? now;
+      if (conn.closed || !conn.idle || now - since >= this.#expiry(conn)) {
+        pool.all.delete(conn);
+        conn.close();
+        continue;
       }
+      return conn;
     }
+    return undefined;
+  }
+
+  /** Opens a new connection, or waits for one to be handed back when the pool is full. */
+  async #acquire(route: Route, signal: AbortSignal | undefined): Promise<HttpConnection> {
+    const pool = this.#pool(route.key);
     if (pool.all.size + pool.connecting >= this.#maxSockets) {
       const handed = await new Promise<HttpConnection | null>((resolve, reject) => {
         const waiter = (conn: HttpConnection | null) => {
@@ -442,7 +470,7 @@ export class HttpAgent {
         signal?.addEventListener("abort", onAbort, { once: true });
         pool.waiters.push(waiter);
       });
-      if (handed) return { conn: handed, reused: true };
+      if (handed) return handed;
     }
     pool.connecting++;
     let conn: HttpConnection;
@@ -461,7 +489,7 @@ export class HttpAgent {
     pool.connecting--;
     pool.all.add(conn);
     this.#stats.connections++;
-    return { conn, reused: false };
+    return conn;
   }
 
   #release(pool: Pool, conn: HttpConnection, reusable: boolean): void {
@@ -473,7 +501,7 @@ export class HttpAgent {
       }
       if (pool.idle.length < this.#maxIdle) {
         pool.idle.push(conn);
-        pool.idleAt.set(conn, Date.now());
+        pool.idleSince.push(Date.now());
         this.#schedule();
         return;
       }
@@ -481,8 +509,10 @@ export class HttpAgent {
     if (reusable) conn.close();
     pool.all.delete(conn);
     const i = pool.idle.indexOf(conn);
-    if (i !== -1) pool.idle.splice(i, 1);
-    pool.idleAt.delete(conn);
+    if (i !== -1) {
+      pool.idle.splice(i, 1);
+      pool.idleSince.splice(i, 1);
+    }
     pool.waiters.shift()?.(null);
   }
 
@@ -498,16 +528,20 @@ export class HttpAgent {
     const now = Date.now();
     let left = 0;
     for (const [key, pool] of this.#pools) {
-      pool.idle = pool.idle.filter((conn) => {
-        const since = pool.idleAt.get(conn) ?? now;
-        if (conn.closed || now - since >= this.#expiry(conn)) {
-          pool.idleAt.delete(conn);
+      const idle: HttpConnection[] = [];
+      const since: number[] = [];
+      for (let i = 0; i < pool.idle.length; i++) {
+        const conn = pool.idle[i]!;
+        if (conn.closed || now - pool.idleSince[i]! >= this.#expiry(conn)) {
           pool.all.delete(conn);
           conn.close();
-          return false;
+        } else {
+          idle.push(conn);
+          since.push(pool.idleSince[i]!);
         }
-        return true;
-      });
+      }
+      pool.idle = idle;
+      pool.idleSince = since;
       left += pool.idle.length;
       if (pool.all.size === 0 && pool.waiters.length === 0 && pool.connecting === 0) {
         this.#pools.delete(key);
@@ -530,7 +564,7 @@ export class HttpAgent {
         conn.close();
       }
       pool.idle = [];
-      pool.idleAt.clear();
+      pool.idleSince = [];
     }
     return Promise.resolve();
   }

@@ -13,15 +13,76 @@ import {
   type HttpResponseHead,
 } from "./parse.ts";
 
-const utf8Decoder = new TextDecoder();
+import { sourceStream } from "./_body_stream.ts";
 
-function onceStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
+const utf8Decoder = new TextDecoder();
+// Where discarded body bytes go; concurrent discards may share it.
+let scratch: Uint8Array | undefined;
+
+/**
+ * A pull source of response body bytes, what {@linkcode HttpConnection}
+ * hands to {@linkcode HttpResponse}: reading a body whole, or into the
+ * caller's buffers, needs no `ReadableStream`.
+ */
+export interface HttpBodySource {
+  /**
+   * Reads the next piece into a new array owned by the caller.
+   *
+   * @returns The bytes, or `null` at the end of the body.
+   */
+  read(): Promise<Uint8Array | null>;
+  /**
+   * Reads the next piece into `view` (straight from the socket when nothing
+   * is buffered: no allocation, no copy).
+   *
+   * @param view Where to put the bytes.
+   * @returns How many bytes were written, or `null` at the end of the body.
+   */
+  readInto(view: Uint8Array): Promise<number | null>;
+  /**
+   * Gives up on the rest of the body.
+   *
+   * @param reason Why.
+   */
+  cancel(reason?: unknown): void;
+}
+
+function isSource(body: unknown): body is HttpBodySource {
+  return typeof (body as HttpBodySource).readInto === "function";
+}
+
+/** A source over bytes already in memory (copies: they may be shared). */
+function bytesSource(bytes: Uint8Array): HttpBodySource {
+  let at = 0;
+  return {
+    read() {
+      if (at >= bytes.byteLength) return Promise.resolve(null);
+      const out = bytes.slice(at);
+      at = bytes.byteLength;
+      return Promise.resolve(out);
     },
-  });
+    readInto(view) {
+      if (at >= bytes.byteLength) return Promise.resolve(null);
+      const n = Math.min(view.byteLength, bytes.byteLength - at);
+      view.set(bytes.subarray(at, at + n));
+      at += n;
+      return Promise.resolve(n);
+    },
+    cancel() {
+      at = bytes.byteLength;
+    },
+  };
+}
+
+function concat(pieces: Uint8Array[], total: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
 }
 
 /**
@@ -50,49 +111,71 @@ export class HttpResponse {
   readonly statusText: string;
   /** `"1.1"` or `"1.0"`. */
   readonly version: "1.0" | "1.1";
-  /** The header fields as received: order, case and duplicates kept. */
-  readonly headers: HttpHeaderList;
+  #head: HttpResponseHead;
   /** How the body was framed. */
   readonly framing: HttpFraming;
   /** The trailer fields, once the body was read (empty when none). */
   readonly trailers: Promise<HttpHeaderList>;
+  // The body in one of three shapes until it is used: a stream, the whole
+  // bytes, or a pull source; `null` once used (or when there is none).
   #body: ReadableStream<Uint8Array> | null | undefined;
   #bytes: Uint8Array | undefined;
+  #source: HttpBodySource | undefined;
+  #consuming = false;
 
   /**
    * Creates a response (done by the connection).
    *
    * @param head The parsed head.
    * @param framing The body framing.
-   * @param body The body stream, or the whole body when it already arrived.
+   * @param body The body: a stream, the whole body when it already arrived,
+   * a pull source, or `null`.
    * @param trailers The trailers promise.
    */
   constructor(
     head: HttpResponseHead,
     framing: HttpFraming,
-    body: ReadableStream<Uint8Array> | Uint8Array | null,
+    body: ReadableStream<Uint8Array> | Uint8Array | HttpBodySource | null,
     trailers: Promise<HttpHeaderList>,
   ) {
     this.status = head.status;
     this.statusText = head.statusText;
     this.version = head.version;
-    this.headers = head.headers;
+    this.#head = head;
     this.framing = framing;
     if (body instanceof Uint8Array) this.#bytes = body;
+    else if (body !== null && isSource(body)) this.#source = body;
     else this.#body = body;
     this.trailers = trailers;
   }
 
-  /** The body (transfer codings removed), or `null` when there is none. */
+  /** The header fields as received: order, case and duplicates kept. */
+  get headers(): HttpHeaderList {
+    return this.#head.headers;
+  }
+
+  /**
+   * The body (transfer codings removed) as a byte stream (a BYOB reader
+   * fills its own buffers straight from the socket), or `null` when there
+   * is none.
+   */
   get body(): ReadableStream<Uint8Array> | null {
-    if (this.#body === undefined) this.#body = onceStream(this.#bytes!);
+    if (this.#body === undefined) {
+      const source = this.#source ?? bytesSource(this.#bytes!);
+      this.#source = undefined;
+      this.#bytes = undefined;
+      this.#body = sourceStream(source);
+    }
     return this.#body;
   }
 
   /**
    * The whole body when it arrived together with the head (small responses)
    * and `body` was not touched; `undefined` otherwise. The connection is
-   * already free for the next request in that case.
+   * already free for the next request in that case. Like a Node.js pooled
+   * `Buffer`, it may be a view sharing its `ArrayBuffer` with the
+   * connection's earlier bytes: copy it (`slice()`) before transferring or
+   * detaching that buffer.
    */
   get completeBody(): Uint8Array | undefined {
     return this.#body === undefined ? this.#bytes : undefined;
@@ -108,19 +191,105 @@ export class HttpResponse {
     return httpHeaderValue(this.headers, name);
   }
 
+  /** Takes the source for a whole-body read (once). */
+  #take(): HttpBodySource | undefined {
+    if (this.#consuming) throw new TypeError("Cannot read the body: it is being read already");
+    const source = this.#source;
+    if (source !== undefined) {
+      this.#consuming = true;
+      this.#source = undefined;
+      this.#body = null;
+    }
+    return source;
+  }
+
   /**
-   * Reads the whole body.
+   * Reads the next piece of the body into `view`, like Python's
+   * `HTTPResponse.readinto`: straight from the socket when nothing is
+   * buffered, so a download loop over one reused buffer allocates and
+   * copies nothing. Do not mix with `body`, `bytes()` or `text()`.
+   *
+   * @example Usage
+   * ```ts
+   * import { HttpConnection, HttpTestServer } from "@portline/portline/http";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await HttpTestServer.start();
+   * server.route("GET", "/big", () => ({ body: "x".repeat(100_000) }));
+   * await using conn = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+   * const response = await conn.request({ target: "/big" });
+   * const buffer = new Uint8Array(65536);
+   * let total = 0;
+   * for (let n; (n = await response.readInto(buffer)) !== null;) total += n;
+   * assert.equal(total, 100_000);
+   * ```
+   *
+   * @param view Where to put the bytes (not empty).
+   * @returns How many bytes were written, or `null` at the end of the body.
+   */
+  readInto(view: Uint8Array): Promise<number | null> {
+    if (this.#source === undefined) {
+      if (this.#body === undefined && this.#bytes !== undefined) {
+        this.#source = bytesSource(this.#bytes);
+        this.#bytes = undefined;
+        this.#body = null;
+      } else if (this.#body === null || this.#body === undefined) {
+        return Promise.resolve(null);
+      } else {
+        return Promise.reject(
+          new TypeError("Cannot read into a buffer: the body is a stream; read it from `body`"),
+        );
+      }
+    }
+    this.#body = null;
+    return this.#source.readInto(view);
+  }
+
+  /**
+   * Reads the whole body. Without transfer codings, a Content-Length body
+   * is read into one array of that size, straight from the socket; a small
+   * one that came with the head is {@linkcode HttpResponse.completeBody}
+   * (a view, not a copy).
    *
    * @returns The bytes (empty when there is no body).
    */
   async bytes(): Promise<Uint8Array> {
     const complete = this.completeBody;
     if (complete !== undefined) {
+      this.#bytes = undefined;
       this.#body = null;
       return complete;
     }
-    if (this.body === null) return new Uint8Array(0);
-    return new Uint8Array(await new Response(this.body).arrayBuffer());
+    const source = this.#take();
+    if (source === undefined) {
+      if (this.#body === null || this.#body === undefined) return new Uint8Array(0);
+      return new Uint8Array(await new Response(this.#body).arrayBuffer());
+    }
+    try {
+      if (this.framing.kind === "length") {
+        const out = new Uint8Array(this.framing.length);
+        let at = 0;
+        while (at < out.byteLength) {
+          const n = await source.readInto(out.subarray(at));
+          if (n === null) break;
+          at += n;
+        }
+        // Reaching the end releases the connection.
+        if (at === out.byteLength) await source.readInto(out.subarray(at));
+        return at === out.byteLength ? out : out.subarray(0, at);
+      }
+      const pieces: Uint8Array[] = [];
+      let total = 0;
+      for (;;) {
+        const piece = await source.read();
+        if (piece === null) break;
+        pieces.push(piece);
+        total += piece.byteLength;
+      }
+      return concat(pieces, total);
+    } finally {
+      this.#consuming = false;
+    }
   }
 
   /**
@@ -129,13 +298,7 @@ export class HttpResponse {
    * @returns The text.
    */
   async text(): Promise<string> {
-    const complete = this.completeBody;
-    if (complete !== undefined) {
-      this.#body = null;
-      return utf8Decoder.decode(complete);
-    }
-    if (this.body === null) return "";
-    return await new Response(this.body).text();
+    return utf8Decoder.decode(await this.bytes());
   }
 
   /**
@@ -143,11 +306,22 @@ export class HttpResponse {
    */
   async discard(): Promise<void> {
     if (this.completeBody !== undefined) {
+      this.#bytes = undefined;
       this.#body = null;
       return;
     }
-    if (this.body === null) return;
-    const reader = this.body.getReader();
+    const source = this.#take();
+    if (source !== undefined) {
+      try {
+        scratch ??= new Uint8Array(65536);
+        while ((await source.readInto(scratch)) !== null);
+      } finally {
+        this.#consuming = false;
+      }
+      return;
+    }
+    if (this.#body === null || this.#body === undefined) return;
+    const reader = this.#body.getReader();
     while (!(await reader.read()).done);
   }
 }

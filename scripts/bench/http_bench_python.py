@@ -2,6 +2,7 @@
 # One HTTP benchmark case with Python's http.client, run by http_compare.ts.
 # Usage: python3 http_bench_python.py MODE URL N CONCURRENCY   (MODE: small | big)
 import http.client
+import os
 import json
 import re
 import sys
@@ -35,6 +36,7 @@ if mode == "small":
     share = [n // c + (1 if i < n % c else 0) for i in range(c)]
     totals = [0] * c
     cpu0 = time.process_time()
+    user0 = os.times().user
     start = time.perf_counter()
     if c == 1:
         worker(n, totals, 0)
@@ -46,12 +48,16 @@ if mode == "small":
             t.join()
     seconds = time.perf_counter() - start
     cpu_us = (time.process_time() - cpu0) * 1e6 / n
+    user_us = (os.times().user - user0) * 1e6 / n
     total = sum(totals)
 else:
     cpu_us = 0
+    user_us = 0
     conn = http.client.HTTPConnection(u.hostname, u.port)
     buf = bytearray(1 << 20)
     view = memoryview(buf)
+    cpu0 = time.process_time()
+    user0 = os.times().user
     start = time.perf_counter()
     conn.request("GET", u.path)
     r = conn.getresponse()
@@ -62,6 +68,9 @@ else:
             break
         total += k
     seconds = time.perf_counter() - start
+    # The whole download's CPU time, per MB.
+    cpu_us = (time.process_time() - cpu0) * 1e6 / (total / 1e6)
+    user_us = (os.times().user - user0) * 1e6 / (total / 1e6)
     conn.close()
 
 print(json.dumps({
@@ -75,4 +84,5 @@ print(json.dumps({
     "mbps": total / 1e6 / seconds,
     "rssMb": peak_rss_mb(),
     "cpuUs": cpu_us,
+    "userUs": user_us,
 }))

@@ -34,6 +34,7 @@ let bytes = 0;
 let seconds;
 let cpu0 = process.cpuUsage();
 let cpuUs = 0;
+let userUs = 0;
 if (mode === "small") {
   await Promise.all(Array.from({ length: c }, async () => {
     for (let i = 0; i < Math.ceil(500 / c); i++) await once();
@@ -44,16 +45,23 @@ if (mode === "small") {
   await Promise.all(Array.from({ length: c }, async () => {
     while (left > 0) {
       left--;
-      bytes += await once();
+      const got = await once();
+      bytes += got;
     }
   }));
   seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu0);
   cpuUs = (used.user + used.system) / n;
+  userUs = used.user / n;
 } else {
+  cpu0 = process.cpuUsage();
   const start = performance.now();
   bytes = await once();
   seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu0);
+  // The whole download's CPU time, per MB.
+  cpuUs = (used.user + used.system) / (bytes / 1e6);
+  userUs = used.user / (bytes / 1e6);
 }
 await dispatcher.close();
 console.log(JSON.stringify({
@@ -67,4 +75,5 @@ console.log(JSON.stringify({
   mbps: bytes / 1e6 / seconds,
   rssMb: peakRssMb(),
   cpuUs,
+  userUs,
 }));

@@ -3,15 +3,21 @@
  * HTTP/1.1 client comparison against the interop nginx (one run, one table):
  * (a) N GETs of a 1 KiB file over keep-alive at concurrency 1 and 32,
  * (b) one 256 MB download. Clients: ours (HttpConnection, HttpAgent.request,
- * httpFetch), Deno's fetch, undici (request and fetch, Node), Python's
+ * httpFetch), Deno's fetch, a bare hand-written keep-alive loop on
+ * Deno.connect (the floor), undici (request and fetch, Node), Python's
  * http.client, and curl for (b). Each case runs in its own process (peak RSS
- * from /proc/self/status VmHWM); cases run round-robin and the median of the
- * rounds is shown.
+ * from /proc/self/status VmHWM); cases run round-robin, each round starting
+ * one case further into its group (so no client always runs first), and the
+ * median of the rounds is shown with the range. CPU time per request (per MB
+ * for the download) is shown as user + system: on a shared VM the system
+ * part (wake-ups, loopback) and throughput swing with the load, the user
+ * part (the client's own work) much less.
  *
  * Needs: `bash scripts/interop/run.sh --setup-only` (nginx on 18080) and
  * `npm install` in scripts/bench (undici).
  *
- * Usage: deno run -A scripts/bench/http_compare.ts [--rounds 3] [--n 20000] [--skip-big]
+ * Usage: deno run -A scripts/bench/http_compare.ts [--rounds 5] [--big-rounds 5] [--n 20000]
+ *   [--skip-big]
  *
  * @module
  */
@@ -20,13 +26,16 @@ import { parseArgs } from "node:util";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
+    "big-rounds": { type: "string", default: "5" },
     n: { type: "string", default: "20000" },
     base: { type: "string", default: "http://127.0.0.1:18080" },
     "skip-big": { type: "boolean", default: false },
   },
 });
 const rounds = Number(values.rounds);
+// One download takes a second or less and swings the most: more samples.
+const bigRounds = Math.max(rounds, Number(values["big-rounds"]));
 const n = Number(values.n);
 const base = values.base!;
 const here = new URL(".", import.meta.url).pathname;
@@ -36,6 +45,10 @@ interface Result {
   rps: number;
   mbps: number;
   rssMb: number;
+  /** CPU per request (small) or per MB (download), in µs. */
+  cpuUs: number;
+  /** The user-mode part of it. */
+  userUs?: number;
 }
 
 interface Case {
@@ -67,46 +80,66 @@ function json(text: string): Result {
 const small = `${base}/1k.bin`;
 const big = `${base}/big.bin`;
 const cases: Case[] = [];
-for (const c of [1, 32]) {
-  const group = `1 KiB GET x${n}, c=${c}`;
-  for (
-    const client of ["ours-conn", "ours-agent", "ours-fetch", "deno-fetch"]
-  ) {
-    cases.push({
-      group,
-      client,
-      run: async () =>
-        json(
-          await run("deno", [
-            "run",
-            "-A",
-            "http_bench_deno.ts",
-            client,
-            "small",
-            small,
-            `${n}`,
-            `${c}`,
-          ]),
-        ),
-    });
-  }
-  for (const client of ["undici-request", "undici-fetch"]) {
-    cases.push({
-      group,
-      client,
-      run: async () =>
-        json(
-          await run("node", [
-            "http_bench_undici.mjs",
-            client,
-            "small",
-            small,
-            `${n}`,
-            `${c}`,
-          ]),
-        ),
-    });
-  }
+
+function deno(
+  group: string,
+  client: string,
+  mode: string,
+  url: string,
+  count: number,
+  c: number,
+) {
+  cases.push({
+    group,
+    client,
+    run: async () =>
+      json(
+        await run("deno", [
+          "run",
+          "-A",
+          "http_bench_deno.ts",
+          client,
+          mode,
+          url,
+          `${count}`,
+          `${c}`,
+        ]),
+      ),
+  });
+}
+
+function undici(
+  group: string,
+  client: string,
+  mode: string,
+  url: string,
+  count: number,
+  c: number,
+) {
+  cases.push({
+    group,
+    client,
+    run: async () =>
+      json(
+        await run("node", [
+          "http_bench_undici.mjs",
+          client,
+          mode,
+          url,
+          `${count}`,
+          `${c}`,
+        ]),
+      ),
+  });
+}
+
+function python(
+  group: string,
+  mode: string,
+  url: string,
+  count: number,
+  c: number,
+) {
   cases.push({
     group,
     client: "python-http.client",
@@ -114,91 +147,111 @@ for (const c of [1, 32]) {
       json(
         await run("python3", [
           "http_bench_python.py",
-          "small",
-          small,
-          `${n}`,
+          mode,
+          url,
+          `${count}`,
           `${c}`,
         ]),
       ),
   });
 }
-if (!values["skip-big"]) {
-  const group = "256 MB download";
-  for (const client of ["ours-conn", "ours-fetch", "deno-fetch"]) {
-    cases.push({
-      group,
-      client,
-      run: async () =>
-        json(
-          await run("deno", [
-            "run",
-            "-A",
-            "http_bench_deno.ts",
-            client,
-            "big",
-            big,
-            "1",
-            "1",
-          ]),
-        ),
-    });
+
+for (const c of [1, 32]) {
+  const group = `1 KiB GET x${n}, c=${c}`;
+  for (
+    const client of [
+      "ours-conn",
+      "ours-agent",
+      "ours-fetch",
+      "deno-fetch",
+      "bare",
+    ]
+  ) {
+    deno(group, client, "small", small, n, c);
   }
   for (const client of ["undici-request", "undici-fetch"]) {
-    cases.push({
-      group,
-      client,
-      run: async () =>
-        json(
-          await run("node", [
-            "http_bench_undici.mjs",
-            client,
-            "big",
-            big,
-            "1",
-            "1",
-          ]),
-        ),
-    });
+    undici(group, client, "small", small, n, c);
   }
-  cases.push({
-    group,
-    client: "python-http.client",
-    run: async () =>
-      json(
-        await run("python3", ["http_bench_python.py", "big", big, "1", "1"]),
-      ),
-  });
+  python(group, "small", small, n, c);
+}
+if (!values["skip-big"]) {
+  const group = "256 MB download";
+  // BYOB readers into one reused 1 MiB buffer; "-default": a default reader.
+  for (
+    const client of [
+      "ours-conn",
+      "ours-conn-default",
+      "ours-fetch",
+      "deno-fetch",
+      "deno-fetch-default",
+    ]
+  ) {
+    deno(group, client, "big", big, 1, 1);
+  }
+  for (const client of ["undici-request", "undici-fetch"]) {
+    undici(group, client, "big", big, 1, 1);
+  }
+  python(group, "big", big, 1, 1);
   cases.push({
     group,
     client: "curl",
     run: async () => {
-      const [size, time] = (await run("curl", [
-        "-s",
-        "-o",
-        "/dev/null",
-        "-w",
-        "%{size_download} %{time_total}",
-        big,
-      ]))
-        .trim().split(" ").map(Number);
-      return { client: "curl", rps: 0, mbps: size! / 1e6 / time!, rssMb: 0 };
+      const out = await new Deno.Command("/usr/bin/time", {
+        args: [
+          "-f",
+          "%U %S",
+          "curl",
+          "-s",
+          "-o",
+          "/dev/null",
+          "-w",
+          "%{size_download} %{time_total}",
+          big,
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      if (!out.success) {
+        throw new Error(`curl failed: ${new TextDecoder().decode(out.stderr)}`);
+      }
+      const [size, time] = new TextDecoder().decode(out.stdout).trim().split(
+        " ",
+      ).map(Number);
+      const [user, sys] = new TextDecoder().decode(out.stderr).trim().split(
+        "\n",
+      ).at(-1)!
+        .split(" ").map(Number);
+      return {
+        client: "curl",
+        rps: 0,
+        mbps: size! / 1e6 / time!,
+        rssMb: 0,
+        cpuUs: (user! + sys!) * 1e6 / (size! / 1e6),
+        userUs: user! * 1e6 / (size! / 1e6),
+      };
     },
   });
 }
 
 const samples = new Map<Case, Result[]>();
-for (let round = 1; round <= rounds; round++) {
-  console.error(`round ${round}/${rounds}`);
-  for (const c of cases) {
-    let result: Result;
-    try {
-      result = await c.run();
-    } catch (error) {
-      // A server reload (another job re-running the interop setup) resets connections.
-      console.error(`${c.group} ${c.client} failed, retrying once: ${error}`);
-      result = await c.run();
+const groups = [...new Set(cases.map((c) => c.group))];
+for (let round = 1; round <= bigRounds; round++) {
+  console.error(`round ${round}/${round <= rounds ? rounds : bigRounds}`);
+  for (const group of groups) {
+    if (round > rounds && !group.startsWith("256")) continue;
+    const inGroup = cases.filter((c) => c.group === group);
+    for (let i = 0; i < inGroup.length; i++) {
+      const c = inGroup[(i + round - 1) % inGroup.length]!;
+      let result: Result;
+      try {
+        result = await c.run();
+      } catch (error) {
+        // A server reload (another job re-running the interop setup) resets connections.
+        console.error(`${c.group} ${c.client} failed, retrying once: ${error}`);
+        result = await c.run();
+      }
+      samples.set(c, [...(samples.get(c) ?? []), result]);
     }
-    samples.set(c, [...(samples.get(c) ?? []), result]);
   }
 }
 
@@ -209,31 +262,40 @@ function median(values: number[]): number {
 
 const rows: string[] = [];
 rows.push(
-  "| Case | Client | Result (median) | ours-conn ÷ this | ours-fetch ÷ this | Peak RSS |",
+  "| Case | Client | Result (median) | min–max | CPU user + sys (median) | ours-conn ÷ this | ours-fetch ÷ this | Peak RSS |",
 );
-rows.push("|---|---|---:|---:|---:|---:|");
-const groups = [...new Set(cases.map((c) => c.group))];
+rows.push("|---|---|---:|---:|---:|---:|---:|---:|");
 for (const group of groups) {
   const inGroup = cases.filter((c) => c.group === group);
   const isBig = group.startsWith("256");
-  const value = (c: Case) => median(samples.get(c)!.map((r) => isBig ? r.mbps : r.rps));
+  const values = (c: Case) => samples.get(c)!.map((r) => isBig ? r.mbps : r.rps);
+  const value = (c: Case) => median(values(c));
   const ref = (name: string) => {
     const c = inGroup.find((x) => x.client === name);
     return c ? value(c) : NaN;
   };
   const conn = ref("ours-conn");
   const fetchRef = ref("ours-fetch");
+  const unit = isBig ? "MB/s" : "req/s";
   for (const c of inGroup) {
     const v = value(c);
+    const all = values(c);
+    const cpu = median(samples.get(c)!.map((r) => r.cpuUs ?? 0));
+    const user = median(samples.get(c)!.map((r) => r.userUs ?? 0));
     const rss = median(samples.get(c)!.map((r) => r.rssMb));
+    const cpuText = cpu > 0
+      ? `${user.toFixed(0)} + ${(cpu - user).toFixed(0)} µs/${isBig ? "MB" : "req"}`
+      : "–";
     rows.push(
-      `| ${group} | ${c.client} | ${isBig ? `${v.toFixed(0)} MB/s` : `${v.toFixed(0)} req/s`} | ${
-        (conn / v).toFixed(2)
-      }× | ${(fetchRef / v).toFixed(2)}× | ${rss > 0 ? `${rss.toFixed(0)} MB` : "–"} |`,
+      `| ${group} | ${c.client} | ${v.toFixed(0)} ${unit} | ${Math.min(...all).toFixed(0)}–${
+        Math.max(...all).toFixed(0)
+      } | ${cpuText} | ${(conn / v).toFixed(2)}× | ${(fetchRef / v).toFixed(2)}× | ${
+        rss > 0 ? `${rss.toFixed(0)} MB` : "–"
+      } |`,
     );
   }
 }
 console.log(
-  `HTTP/1.1 against nginx (${base}), ${rounds} round(s), median; Deno ${Deno.version.deno}`,
+  `HTTP/1.1 against nginx (${base}), ${rounds} round(s) (download: ${bigRounds}), median; Deno ${Deno.version.deno}`,
 );
 console.log(rows.join("\n"));
