@@ -194,7 +194,8 @@ export async function httpFetch(
       body = new Uint8Array(await input.arrayBuffer());
     }
   } else {
-    url = input instanceof URL ? new URL(input.href) : new URL(input);
+    // A caller's URL is copied only if it has to change (credentials taken out).
+    url = input instanceof URL ? input : new URL(input);
   }
   if (init.method !== undefined) method = init.method;
   if (init.headers !== undefined) headers = toHttpHeaderList(init.headers);
@@ -216,6 +217,7 @@ export async function httpFetch(
   }
   let credentials = init.auth;
   if (url.username || url.password) {
+    url = new URL(url.href);
     credentials ??= {
       username: decodeURIComponent(url.username),
       password: decodeURIComponent(url.password),
