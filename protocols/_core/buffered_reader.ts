@@ -289,7 +289,7 @@ export class BufferedReader {
    */
   #findLf(): number {
     const end = this.#end;
-    const lf = this.#scanLf(this.#start, end);
+    const lf = this.#scanFor(LF, this.#start, end);
     if (lf !== -1) {
       if (lf - this.#start + 1 > this.#maxLine) this.#tooLong();
       return lf;
@@ -423,50 +423,28 @@ export class BufferedReader {
   }
 
   /**
-   * Finds the first LF in [from, to). It tests four bytes per step with the
-   * SWAR zero-byte trick: measured here at 2.5 GB/s against 1.0 GB/s for
-   * `Uint8Array#indexOf`, whose per-call cost dominates on ~80-byte lines.
+   * Finds the first `byte` in [from, to), four bytes per step with the SWAR
+   * zero-byte trick: measured here at 2.5 GB/s against 1.0 GB/s for
+   * `Uint8Array#indexOf`, whose per-call cost dominates on ~80-byte lines
+   * (line ends) and on message bodies with few dots (dot-stuffing).
    */
-  #scanLf(from: number, to: number): number {
+  #scanFor(byte: number, from: number, to: number): number {
     const bytes = this.#buf;
     let i = from;
     while (i < to && (i & 3) !== 0) {
-      if (bytes[i] === LF) return i;
+      if (bytes[i] === byte) return i;
       i++;
     }
     if (i >= to) return -1;
     const words = this.#words;
+    const pattern = byte * 0x01010101;
     const lastWord = to >>> 2;
     let w = i >>> 2;
     for (; w < lastWord; w++) {
-      const v = words[w]! ^ 0x0a0a0a0a;
+      const v = words[w]! ^ pattern;
       if (((v - 0x01010101) & ~v & 0x80808080) !== 0) break;
     }
-    for (i = Math.max(w << 2, from); i < to; i++) if (bytes[i] === LF) return i;
-    return -1;
-  }
-
-  /**
-   * Finds the first dot in [from, to), four bytes per step as `#scanLf`
-   * does: message bodies have few dots, and `Uint8Array#indexOf` scans at
-   * about 1 GB/s, the largest cost of a RETR.
-   */
-  #scanDot(from: number, to: number): number {
-    const bytes = this.#buf;
-    let i = from;
-    while (i < to && (i & 3) !== 0) {
-      if (bytes[i] === DOT) return i;
-      i++;
-    }
-    if (i >= to) return -1;
-    const words = this.#words;
-    const lastWord = to >>> 2;
-    let w = i >>> 2;
-    for (; w < lastWord; w++) {
-      const v = words[w]! ^ 0x2e2e2e2e;
-      if (((v - 0x01010101) & ~v & 0x80808080) !== 0) break;
-    }
-    for (i = Math.max(w << 2, from); i < to; i++) if (bytes[i] === DOT) return i;
+    for (i = Math.max(w << 2, from); i < to; i++) if (bytes[i] === byte) return i;
     return -1;
   }
 
@@ -645,7 +623,7 @@ export class BufferedReader {
     let from = p;
     for (;;) {
       // Only the buffered bytes are searched, never the stale rest.
-      const d = this.#scanDot(from, end);
+      const d = this.#scanFor(DOT, from, end);
       if (d === -1) break;
       if (!(d === p ? atLineStart : buf[d - 1] === LF)) {
         from = d + 1;
