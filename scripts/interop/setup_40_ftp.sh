@@ -42,11 +42,15 @@ if ! id ftpuser >/dev/null 2>&1; then
   log "creating user ftpuser"
   useradd --no-create-home --home-dir "$HOME_DIR" --shell /usr/sbin/nologin ftpuser
 fi
+# A machine that ran the suite from another checkout has the account with that
+# checkout's home (and its older big.bin): point it at this run's tree.
+[ "$(getent passwd ftpuser | cut -d: -f6)" = "$HOME_DIR" ] || usermod --home "$HOME_DIR" ftpuser
 echo "ftpuser:ftppass" | chpasswd
 # The anonymous account (vsftpd changes to its home before anon_root).
 if ! id ftpanon >/dev/null 2>&1; then
   useradd --no-create-home --home-dir "$ANON" --shell /usr/sbin/nologin ftpanon
 fi
+[ "$(getent passwd ftpanon | cut -d: -f6)" = "$ANON" ] || usermod --home "$ANON" ftpanon
 mkdir -p "$HOME_DIR/dir with spaces" "$HOME_DIR/ünïcödé/日本語" "$HOME_DIR/tree/sub/deep" "$HOME_DIR/upload"
 printf 'hello from the interop tree\n' >"$HOME_DIR/readme.txt"
 printf 'one\ntwo\nthree\n' >"$HOME_DIR/dir with spaces/file one.txt"
