@@ -22,6 +22,19 @@ import {
 } from "./auth.ts";
 import { canDecodeHttpCodings, decodeHttpBody, splitHttpCodings } from "./decompress.ts";
 
+/**
+ * What {@linkcode httpFetch} does with a 3xx response, as `fetch`'s
+ * `redirect` option: follow it, return it as it is, or fail.
+ *
+ * @example
+ * ```ts
+ * import type { HttpRedirectMode } from "@portline/portline/http";
+ *
+ * const mode: HttpRedirectMode = "manual";
+ * ```
+ */
+export type HttpRedirectMode = "follow" | "manual" | "error";
+
 /** Options of {@linkcode httpFetch}: `RequestInit` plus this client's extras. */
 export interface HttpFetchInit extends HttpTimeouts {
   /** The method; standard ones are upper-cased as `fetch` does. */
@@ -37,7 +50,7 @@ export interface HttpFetchInit extends HttpTimeouts {
    *
    * @default {"follow"}
    */
-  redirect?: RequestRedirect;
+  redirect?: HttpRedirectMode;
   /**
    * The most redirects followed.
    *
@@ -183,7 +196,7 @@ export async function httpFetch(
   let headers: HttpHeaderList = [];
   let body: HttpBodyInit | null = null;
   let signal: AbortSignal | undefined;
-  let redirect: RequestRedirect = "follow";
+  let redirect: HttpRedirectMode = "follow";
   if (input instanceof Request) {
     url = new URL(input.url);
     method = input.method;

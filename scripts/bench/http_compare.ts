@@ -11,7 +11,9 @@
  * median of the rounds is shown with the range. CPU time per request (per MB
  * for the download) is shown as user + system: on a shared VM the system
  * part (wake-ups, loopback) and throughput swing with the load, the user
- * part (the client's own work) much less.
+ * part (the client's own work) much less. Concurrency 1 runs twice: as the
+ * scheduler places client and nginx, and with both on CPU 0 (`taskset`), where
+ * no wake-up crosses CPUs and a request costs what the two spend on it.
  *
  * Needs: `bash scripts/interop/run.sh --setup-only` (nginx on 18080) and
  * `npm install` in scripts/bench (undici).
@@ -57,9 +59,16 @@ interface Case {
   run: () => Promise<Result>;
 }
 
+/**
+ * Groups whose client runs on CPU 0 beside nginx's workers (see below): the
+ * command goes through `taskset -c 0`.
+ */
+const pinnedGroups = new Set<string>();
+let pinning = false;
+
 async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
+  const out = await new Deno.Command(pinning ? "taskset" : cmd, {
+    args: pinning ? ["-c", "0", cmd, ...args] : args,
     cwd: here,
     stdout: "piped",
     stderr: "piped",
@@ -67,7 +76,9 @@ async function run(cmd: string, args: string[]): Promise<string> {
     .output();
   if (!out.success) {
     throw new Error(
-      `${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
+      `${cmd} ${args.join(" ")} failed: ${
+        new TextDecoder().decode(out.stderr)
+      }`,
     );
   }
   return new TextDecoder().decode(out.stdout);
@@ -156,8 +167,13 @@ function python(
   });
 }
 
-for (const c of [1, 32]) {
-  const group = `1 KiB GET x${n}, c=${c}`;
+// c=1 twice: as scheduled, and with client and nginx on one CPU. On this
+// 2-vCPU VM a wake-up across CPUs costs 50–150 µs of system time (it varies
+// run to run), more than the client's own work; on one CPU a request costs
+// what its client and nginx spend on it, which is what the comparison is for.
+for (const [c, pin] of [[1, true], [1, false], [32, false]] as const) {
+  const group = `1 KiB GET x${n}, c=${c}${pin ? ", one CPU" : ""}`;
+  if (pin) pinnedGroups.add(group);
   for (
     const client of [
       "ours-conn",
@@ -233,6 +249,28 @@ if (!values["skip-big"]) {
   });
 }
 
+/** nginx's worker processes (children of the master in its pid file). */
+async function nginxWorkers(): Promise<string[]> {
+  const runDir = Deno.env.get("PORTLINE_INTEROP_DIR") ??
+    new URL("../../.interop", import.meta.url).pathname;
+  const master = (await Deno.readTextFile(`${runDir}/nginx/nginx.pid`)).trim();
+  const children = await Deno.readTextFile(
+    `/proc/${master}/task/${master}/children`,
+  );
+  return children.trim().split(/\s+/).filter((pid) => pid !== "");
+}
+
+/** Pins nginx's workers to CPU 0 (`on`) or lets them run anywhere. */
+async function pinNginx(on: boolean): Promise<void> {
+  for (const pid of await nginxWorkers()) {
+    await run("taskset", [
+      "-pc",
+      on ? "0" : `0-${navigator.hardwareConcurrency - 1}`,
+      pid,
+    ]);
+  }
+}
+
 const samples = new Map<Case, Result[]>();
 const groups = [...new Set(cases.map((c) => c.group))];
 for (let round = 1; round <= bigRounds; round++) {
@@ -240,18 +278,29 @@ for (let round = 1; round <= bigRounds; round++) {
   for (const group of groups) {
     if (round > rounds && !group.startsWith("256")) continue;
     const inGroup = cases.filter((c) => c.group === group);
-    for (let i = 0; i < inGroup.length; i++) {
-      const c = inGroup[(i + round - 1) % inGroup.length]!;
-      let result: Result;
-      try {
-        result = await c.run();
-      } catch (error) {
-        // A server reload (another job re-running the interop setup) resets connections.
-        console.error(`${c.group} ${c.client} failed, retrying once: ${error}`);
-        result = await c.run();
-      }
-      samples.set(c, [...(samples.get(c) ?? []), result]);
+    if (pinnedGroups.has(group)) await pinNginx(true);
+    pinning = pinnedGroups.has(group);
+    try {
+      await runGroup(inGroup, round);
+    } finally {
+      pinning = false;
+      if (pinnedGroups.has(group)) await pinNginx(false);
     }
+  }
+}
+
+async function runGroup(inGroup: Case[], round: number): Promise<void> {
+  for (let i = 0; i < inGroup.length; i++) {
+    const c = inGroup[(i + round - 1) % inGroup.length]!;
+    let result: Result;
+    try {
+      result = await c.run();
+    } catch (error) {
+      // A server reload (another job re-running the interop setup) resets connections.
+      console.error(`${c.group} ${c.client} failed, retrying once: ${error}`);
+      result = await c.run();
+    }
+    samples.set(c, [...(samples.get(c) ?? []), result]);
   }
 }
 
@@ -268,7 +317,8 @@ rows.push("|---|---|---:|---:|---:|---:|---:|---:|");
 for (const group of groups) {
   const inGroup = cases.filter((c) => c.group === group);
   const isBig = group.startsWith("256");
-  const values = (c: Case) => samples.get(c)!.map((r) => isBig ? r.mbps : r.rps);
+  const values = (c: Case) =>
+    samples.get(c)!.map((r) => isBig ? r.mbps : r.rps);
   const value = (c: Case) => median(values(c));
   const ref = (name: string) => {
     const c = inGroup.find((x) => x.client === name);
@@ -284,12 +334,16 @@ for (const group of groups) {
     const user = median(samples.get(c)!.map((r) => r.userUs ?? 0));
     const rss = median(samples.get(c)!.map((r) => r.rssMb));
     const cpuText = cpu > 0
-      ? `${user.toFixed(0)} + ${(cpu - user).toFixed(0)} µs/${isBig ? "MB" : "req"}`
+      ? `${user.toFixed(0)} + ${(cpu - user).toFixed(0)} µs/${
+        isBig ? "MB" : "req"
+      }`
       : "–";
     rows.push(
-      `| ${group} | ${c.client} | ${v.toFixed(0)} ${unit} | ${Math.min(...all).toFixed(0)}–${
-        Math.max(...all).toFixed(0)
-      } | ${cpuText} | ${(conn / v).toFixed(2)}× | ${(fetchRef / v).toFixed(2)}× | ${
+      `| ${group} | ${c.client} | ${v.toFixed(0)} ${unit} | ${
+        Math.min(...all).toFixed(0)
+      }–${Math.max(...all).toFixed(0)} | ${cpuText} | ${
+        (conn / v).toFixed(2)
+      }× | ${(fetchRef / v).toFixed(2)}× | ${
         rss > 0 ? `${rss.toFixed(0)} MB` : "–"
       } |`,
     );

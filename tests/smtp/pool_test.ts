@@ -38,17 +38,25 @@ Deno.test("SmtpPool keeps to maxConnections and maxMessages", async () => {
 
 Deno.test("SmtpPool shares one rate limit across connections", async () => {
   await using server = await SmtpServer.listen();
-  await using pool = new SmtpPool({
+  const pool = new SmtpPool({
     port: server.port,
     tls: "none",
     maxConnections: 3,
-    rateLimit: { messages: 3, perMs: 60 },
+    // A window far longer than the test: the fourth message can only wait.
+    rateLimit: { messages: 3, perMs: 3_600_000 },
   });
-  const started = Date.now();
-  await Promise.all(Array.from({ length: 7 }, (_, i) => pool.send(mail(i))));
-  // Starts at 0, 0, 0, 60, 60, 60, 120 ms: the limiter's own schedule.
-  assert.ok(Date.now() - started >= 110, "the rate limit was not applied");
-  assert.equal(server.transactions.length, 7);
+  const sends = Array.from({ length: 4 }, (_, i) => pool.send(mail(i)));
+  const settled: boolean[] = [false, false, false, false];
+  sends.forEach((p, i) => p.then(() => settled[i] = true, () => settled[i] = true));
+  await Promise.all(sends.slice(0, 3));
+  // Give the fourth time to go as far as it can: a connection is free, only
+  // the limit (an hour's window) holds it back.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(settled, [true, true, true, false]);
+  assert.equal(server.transactions.length, 3);
+  await pool.close();
+  await assert.rejects(sends[3]!, ConnectionClosedError);
+  assert.equal(server.transactions.length, 3);
 });
 
 Deno.test("SmtpPool reports per-message errors and keeps going", async () => {
