@@ -17,7 +17,8 @@ import { parseArgs } from "node:util";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { MailMessage } from "@portline/portline/mail";
-import { SmtpClient, type SmtpTlsMode } from "@portline/portline/smtp";
+import type { TlsMode } from "@portline/portline/core";
+import { SmtpClient } from "@portline/portline/smtp";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -36,7 +37,7 @@ const { values } = parseArgs({
 });
 
 const port = Number(values.port);
-const mode = values.tls as SmtpTlsMode | undefined;
+const mode = values.tls as TlsMode | undefined;
 if (mode !== undefined && !["implicit", "starttls", "none"].includes(mode)) {
   throw new TypeError(`Cannot use --tls ${mode}: expected implicit, starttls or none`);
 }

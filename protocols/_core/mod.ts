@@ -17,6 +17,7 @@
  */
 export * from "./errors.ts";
 export * from "./transport.ts";
+export * from "./tls_mode.ts";
 export * from "./deadline.ts";
 export * from "./buffered_reader.ts";
 export * from "./reply.ts";

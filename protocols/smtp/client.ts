@@ -6,6 +6,7 @@
  * @module
  */
 import { type Conn, connect, type TlsOptions } from "../_core/transport.ts";
+import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type SessionOptions } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { ConnectionClosedError, TlsError } from "../_core/errors.ts";
@@ -23,19 +24,6 @@ import {
 import { probeSmtpPort } from "./tls_probe.ts";
 import { readSmtpGreeting } from "./greeting.ts";
 import { type SmtpMessageInput, toSmtpMail } from "./message.ts";
-
-/**
- * How TLS is used: from the first byte (`"implicit"`), upgraded with
- * STARTTLS (`"starttls"`: required once named; when no mode is given,
- * STARTTLS is used if offered), or not at all (`"none"`).
- */
-export type SmtpTlsMode = "implicit" | "starttls" | "none";
-
-/** TLS verification options plus the mode. */
-export interface SmtpTlsOptions extends TlsOptions {
-  /** The mode; by default implicit on port 465 and STARTTLS (when offered) elsewhere. */
-  mode?: SmtpTlsMode;
-}
 
 /** Options of {@linkcode SmtpClient.connect}. */
 export interface SmtpClientOptions extends SessionOptions {
@@ -55,7 +43,7 @@ export interface SmtpClientOptions extends SessionOptions {
    * STARTTLS when the server offers it. Certificates are always verified;
    * pass `caCerts` for a private CA.
    */
-  tls?: SmtpTlsMode | SmtpTlsOptions;
+  tls?: TlsSetting;
   /** Fail unless the session is encrypted (no silent fallback to clear text). */
   requireTls?: boolean;
   /** The name sent with EHLO; by default the local address as a literal, e.g. `[127.0.0.1]`. */
@@ -86,18 +74,15 @@ export interface SmtpSendOptions extends CallOptions {
   onProgress?: (bytes: number) => void;
 }
 
-function tlsMode(options: SmtpClientOptions, port: number): SmtpTlsMode {
-  const tls = options.tls;
-  const mode = typeof tls === "string" ? tls : tls?.mode;
+function tlsMode(options: SmtpClientOptions, port: number): TlsMode {
+  const { mode } = splitTlsSetting(options.tls);
   if (mode !== undefined) return mode;
   if (options.path !== undefined) return "none";
   return port === 465 ? "implicit" : "starttls";
 }
 
 function tlsOptions(options: SmtpClientOptions): TlsOptions {
-  if (typeof options.tls !== "object") return {};
-  const { mode: _mode, ...rest } = options.tls;
-  return rest;
+  return splitTlsSetting(options.tls).options;
 }
 
 function addressLiteral(conn: Conn): string {
@@ -143,8 +128,7 @@ export class SmtpClient {
   constructor(options: SmtpClientOptions) {
     this.#options = options;
     this.#hostname = options.path ?? options.hostname ?? "127.0.0.1";
-    const implicit = (typeof options.tls === "string" ? options.tls : options.tls?.mode) ===
-      "implicit";
+    const implicit = splitTlsSetting(options.tls).mode === "implicit";
     this.#port = options.port ?? (options.lmtp ? 24 : implicit ? 465 : 587);
   }
 

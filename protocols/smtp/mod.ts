@@ -49,7 +49,7 @@ export type { SaslCredentials } from "../_core/sasl.ts";
 export type { SaslAccounts } from "../_core/sasl_server.ts";
 export type { MailStore, StoredMessage } from "../mail/store.ts";
 export type { AddressInput, MailAddress, MailAttachment, MailInit } from "../mail/mod.ts";
-export type { SmtpClientOptions, SmtpSendOptions, SmtpTlsMode, SmtpTlsOptions } from "./client.ts";
+export type { SmtpClientOptions, SmtpSendOptions } from "./client.ts";
 export { LmtpClient } from "./lmtp.ts";
 export type { LmtpClientOptions } from "./lmtp.ts";
 export { SmtpPool } from "./pool.ts";
