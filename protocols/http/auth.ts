@@ -155,22 +155,30 @@ const DIGEST_HASHES: Record<string, string> = {
 };
 
 /**
- * Whether a Digest challenge can be answered (known algorithm, qop=auth or
- * none).
- *
- * @param challenge The challenge.
- * @returns True when {@linkcode httpDigestAuthorization} can answer it.
+ * The qop to answer a Digest challenge with: `"auth"` when offered (or
+ * `null` when the challenge has no qop, RFC 2069 style), `"auth-int"` when it
+ * is the only one and the body is known, `undefined` when it cannot be
+ * answered (unknown algorithm or qop, or auth-int over a streamed body).
  */
-function digestSupported(challenge: HttpAuthChallenge): boolean {
+function digestQop(
+  challenge: HttpAuthChallenge,
+  bodyKnown: boolean,
+): "auth" | "auth-int" | null | undefined {
   const algorithm = (challenge.params.algorithm ?? "MD5").toLowerCase().replace(/-sess$/, "");
-  if (!(algorithm in DIGEST_HASHES) || challenge.params.nonce === undefined) return false;
+  if (!(algorithm in DIGEST_HASHES) || challenge.params.nonce === undefined) return undefined;
   const qop = challenge.params.qop;
-  return qop === undefined || qop.split(",").some((q) => q.trim().toLowerCase() === "auth");
+  if (qop === undefined) return null;
+  const offered = qop.split(",").map((q) => q.trim().toLowerCase());
+  if (offered.includes("auth")) return "auth";
+  if (offered.includes("auth-int") && bodyKnown) return "auth-int";
+  return undefined;
 }
 
 /**
  * Picks the strongest challenge this client can answer: Digest SHA-512-256,
- * SHA-256, MD5, then Basic.
+ * SHA-256, MD5, then Basic. A Digest challenge offering only
+ * `qop="auth-int"` counts when the request body is known (`bodyKnown`, the
+ * default: no body, or one held in memory), since its hash covers the body.
  *
  * @example Usage
  * ```ts
@@ -184,14 +192,16 @@ function digestSupported(challenge: HttpAuthChallenge): boolean {
  * ```
  *
  * @param challenges The parsed challenges.
+ * @param bodyKnown Whether the request body's bytes are at hand (for auth-int).
  * @returns The challenge to answer, or `undefined`.
  */
 export function chooseHttpAuthChallenge(
   challenges: readonly HttpAuthChallenge[],
+  bodyKnown = true,
 ): HttpAuthChallenge | undefined {
   const rank = (c: HttpAuthChallenge): number => {
     if (c.scheme === "basic") return 1;
-    if (c.scheme !== "digest" || !digestSupported(c)) return 0;
+    if (c.scheme !== "digest" || digestQop(c, bodyKnown) === undefined) return 0;
     const algorithm = (c.params.algorithm ?? "MD5").toLowerCase().replace(/-sess$/, "");
     return algorithm === "sha-512-256" ? 4 : algorithm === "sha-256" ? 3 : 2;
   };
@@ -216,6 +226,11 @@ export interface HttpDigestRequest extends HttpCredentials {
    * @default {1}
    */
   nc?: number;
+  /**
+   * The request body, for `qop="auth-int"` (whose hash covers it); absent
+   * means an empty body.
+   */
+  body?: Uint8Array;
 }
 
 function quote(text: string): string {
@@ -259,19 +274,28 @@ export function httpDigestAuthorization(
   const lowerAlgorithm = algorithmName.toLowerCase();
   const sess = lowerAlgorithm.endsWith("-sess");
   const hashName = DIGEST_HASHES[sess ? lowerAlgorithm.slice(0, -5) : lowerAlgorithm];
-  if (hashName === undefined || !digestSupported(challenge)) {
-    throw new TypeError(`Cannot answer Digest challenge: unsupported algorithm ${algorithmName}`);
+  const qop = digestQop(challenge, true);
+  if (hashName === undefined || qop === undefined) {
+    throw new TypeError(
+      `Cannot answer Digest challenge: unsupported algorithm ${algorithmName} or qop ${p.qop}`,
+    );
   }
   const h = (text: string) => createHash(hashName).update(text, "utf8").digest("hex");
   const realm = p.realm ?? "";
   const nonce = p.nonce!;
-  const qop = p.qop === undefined ? undefined : "auth";
   const cnonce = request.cnonce ?? randomBytes(16).toString("hex");
   const nc = (request.nc ?? 1).toString(16).padStart(8, "0");
   const userhash = p.userhash?.toLowerCase() === "true";
   let ha1 = h(`${request.username}:${realm}:${request.password}`);
   if (sess) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
-  const ha2 = h(`${request.method}:${request.uri}`);
+  // RFC 7616 §3.4.3: auth-int adds the hash of the entity body to A2.
+  const ha2 = qop === "auth-int"
+    ? h(
+      `${request.method}:${request.uri}:${
+        createHash(hashName).update(request.body ?? new Uint8Array()).digest("hex")
+      }`,
+    )
+    : h(`${request.method}:${request.uri}`);
   const response = qop
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);

@@ -276,8 +276,11 @@ export async function httpFetch(
       url.origin === credentialOrigin &&
       (prepared === null || prepared.replayable)
     ) {
+      // auth-int hashes the body: possible when it is in memory (or absent).
+      const bodyBytes = prepared === null ? new Uint8Array() : prepared.bytes;
       const challenge = chooseHttpAuthChallenge(
         parseHttpAuthChallenges(response.header("www-authenticate") ?? ""),
+        bodyBytes !== undefined,
       );
       if (challenge) {
         authTried = true;
@@ -287,6 +290,7 @@ export async function httpFetch(
             ...credentials,
             method,
             uri: url.pathname + url.search,
+            body: bodyBytes,
           }),
         };
         await discard(response);
