@@ -5,13 +5,15 @@
  * only when QUIT succeeds).
  *
  *   deno run -A examples/pop3_fetch.ts --host pop.example.org --user ann \
- *     --password secret [--port 995 --secure] [--ca ca.pem] [--out mail/] \
+ *     --password secret [--tls implicit|starttls|none] [--port 995] [--ca ca.pem] \
+ *     [--out mail/] \
  *     [--delete] [--verbose]
  *
  * Every flag can come from the environment instead: POP3_HOST, POP3_PORT,
- * POP3_USER, POP3_PASSWORD, POP3_CA. Against the interop dovecot:
+ * POP3_USER, POP3_PASSWORD, POP3_CA, POP3_TLS. Against the interop dovecot:
  * --host 127.0.0.1 --port 11110 --user popuser --password poppass
- * --ca .interop/certs/ca.pem (STLS is used automatically).
+ * --ca .interop/certs/ca.pem (STLS is used when offered; `--tls starttls`
+ * insists on it, `--tls implicit` with `--port 11995` is POP3S).
  *
  * @module
  */
@@ -21,6 +23,7 @@ import { createWriteStream } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { Pop3Client } from "@portline/portline/pop3";
+import type { TlsMode } from "@portline/portline/core";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,7 +33,7 @@ const { values } = parseArgs({
     user: { type: "string", default: Deno.env.get("POP3_USER") },
     password: { type: "string", default: Deno.env.get("POP3_PASSWORD") },
     ca: { type: "string", default: Deno.env.get("POP3_CA") },
-    secure: { type: "boolean", default: false },
+    tls: { type: "string", default: Deno.env.get("POP3_TLS") },
     out: { type: "string", default: "mail" },
     delete: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
@@ -45,8 +48,10 @@ if (!values.user || values.password === undefined) {
 await using client = await Pop3Client.connect({
   hostname: values.host,
   ...(values.port ? { port: Number(values.port) } : {}),
-  secure: values.secure,
-  tls: values.ca ? { caCerts: [await readFile(values.ca, "utf8")] } : {},
+  tls: {
+    ...(values.tls ? { mode: values.tls as TlsMode } : {}),
+    ...(values.ca ? { caCerts: [await readFile(values.ca, "utf8")] } : {}),
+  },
   auth: { username: values.user, password: values.password },
   ...(values.verbose ? { onTranscript: (e) => console.error(e.direction, e.line) } : {}),
 });

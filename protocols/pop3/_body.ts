@@ -55,16 +55,25 @@ export function guardBody(
   };
 }
 
-/** Adds a hint when TLS and plain ports look swapped. */
-export function hint(error: unknown, port: number, secure: boolean): unknown {
+/**
+ * Adds a hint when TLS and plain ports look swapped.
+ *
+ * @param error What was thrown.
+ * @param port The server's port.
+ * @param mode The TLS mode in use (`"implicit"` for TLS from the first byte).
+ * @returns The error, with a hint when one applies.
+ */
+export function hint(error: unknown, port: number, mode: string): unknown {
   if (!(error instanceof PortlineError)) return error;
-  if (secure && port === 110 && error instanceof TlsError) {
-    return new TlsError(`${error.message} (port 110 speaks plain POP3: use STLS, not secure)`, {
-      cause: error,
-    });
+  const implicit = mode === "implicit";
+  if (implicit && port === 110 && error instanceof TlsError) {
+    return new TlsError(
+      `${error.message} (port 110 speaks plain POP3: use tls: "starttls", not "implicit")`,
+      { cause: error },
+    );
   }
-  if (!secure && port === 995 && error instanceof TimeoutError) {
-    return new TimeoutError(`${error.message} (port 995 expects TLS: set secure: true)`, {
+  if (!implicit && port === 995 && error instanceof TimeoutError) {
+    return new TimeoutError(`${error.message} (port 995 expects TLS: use tls: "implicit")`, {
       cause: error,
     });
   }

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Conn, connect, type TlsOptions } from "../_core/transport.ts";
+import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type SessionOptions } from "../_core/session.ts";
 import { ConnectionClosedError, ReplyError, TlsError } from "../_core/errors.ts";
 import { assertSafeArgument, InvalidArgumentError } from "../_core/writer.ts";
@@ -31,7 +32,16 @@ import {
   type ParseMailOptions,
 } from "../mail/parse.ts";
 import type { MailHeaders } from "../mail/header.ts";
-import { expectOk, readBody, readCapaLines, readLines, readStatus } from "./_wire.ts";
+import {
+  assertMaxBytes,
+  expectOk,
+  isDrainedLimit,
+  readBody,
+  readCapaLines,
+  readListing,
+  readStatus,
+  skipBody,
+} from "./_wire.ts";
 import { authenticate, loginApop, loginUser } from "./_login.ts";
 import { guardBody, hint } from "./_body.ts";
 
@@ -39,25 +49,27 @@ import { guardBody, hint } from "./_body.ts";
 export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
   /** The server's host name or IP address (also the name TLS verifies). */
   hostname: string;
-  /** The port: 110 by default, 995 with `secure`. */
+  /** The port: 995 with `tls: "implicit"`, else 110. */
   port?: number;
   /**
-   * Implicit TLS from the first byte (POP3S, port 995, RFC 8314).
+   * The TLS mode, or the mode with certificate options
+   * (`{ mode: "implicit", caCerts: [ca] }`; `caCerts` for test CAs):
+   * - `"implicit"`: TLS from the first byte (POP3S, port 995, RFC 8314);
+   * - `"starttls"`: STLS (RFC 2595) required: fails with `TlsError`,
+   *   before any credentials, when the server does not offer or refuses it;
+   * - `"none"`: never STLS, plaintext throughout;
+   * - no mode named: implicit TLS on port 995, otherwise STLS when the
+   *   server offers it (and plaintext when it does not, unless `requireTls`).
    *
-   * @default {false}
-   */
-  secure?: boolean;
-  /** Certificate verification for implicit TLS and STLS (`caCerts` for test CAs). */
-  tls?: TlsOptions;
-  /**
-   * Upgrade with STLS (RFC 2595) when the server offers it.
+   * Certificates are verified in every mode.
    *
-   * @default {true}
+   * @default {{}} (no mode named)
    */
-  starttls?: boolean;
+  tls?: TlsSetting;
   /**
    * Refuse to go on (and send credentials) unless the connection is
    * encrypted, by implicit TLS or STLS; throws `TlsError` otherwise.
+   * Cannot be combined with `tls: "none"`.
    *
    * @default {false}
    */
@@ -87,6 +99,39 @@ export interface Pop3RetrieveOptions extends CallOptions {
   onProgress?: (progress: Pop3Progress) => void;
 }
 
+/** Options of the methods that read a whole message into memory. */
+export interface Pop3ReadOptions extends Pop3RetrieveOptions {
+  /**
+   * The most bytes of the message (dot-stuffing removed) held in memory.
+   * A longer message is read to its end and discarded, so the session stays
+   * usable, and a `LimitError` naming the command is thrown. (One exception:
+   * when the server announced a size within the limit, `+OK n octets`, and
+   * then sent more, the rest cannot be read off safely and the connection is
+   * closed.) The streaming `retrieve()` and `top()` have no limit.
+   *
+   * @default {67108864} (64 MiB, {@linkcode POP3_DEFAULT_MAX_MESSAGE_BYTES})
+   */
+  maxBytes?: number;
+}
+
+/** The default `maxBytes` of whole-message reads: 64 MiB. */
+export const POP3_DEFAULT_MAX_MESSAGE_BYTES: number = 64 * 1024 * 1024;
+
+/** Options of the methods that read a multi-line listing (LIST, UIDL, `command()`). */
+export interface Pop3ListingOptions extends CallOptions {
+  /**
+   * The most bytes of the listing held in memory, each line counted with
+   * its CRLF. A longer listing is read to its end and discarded, so the
+   * session stays usable, and a `LimitError` naming the command is thrown.
+   *
+   * @default {16777216} (16 MiB, {@linkcode POP3_DEFAULT_MAX_LISTING_BYTES})
+   */
+  maxBytes?: number;
+}
+
+/** The default `maxBytes` of multi-line listings: 16 MiB (about 200 000 UIDL lines). */
+export const POP3_DEFAULT_MAX_LISTING_BYTES: number = 16 * 1024 * 1024;
+
 /** One retrieved message. */
 export interface Pop3Message {
   /** Its message number. */
@@ -108,12 +153,31 @@ export interface Pop3CommandReply {
 
 const decoder = new TextDecoder();
 
+/** The TLS mode once the port is known; "opportunistic" when none was named. */
+type Pop3TlsMode = TlsMode | "opportunistic";
+
+/** An unnamed mode is implicit TLS on port 995, else STLS when offered. */
+function pop3TlsMode(named: TlsMode | undefined, port: number): Pop3TlsMode {
+  if (named !== undefined) return named;
+  return port === 995 ? "implicit" : "opportunistic";
+}
+
+/** Rejects `requireTls` with `tls: "none"`. */
+function assertTlsCombination(named: TlsMode | undefined, options: Pop3ConnectOptions): void {
+  if (options.requireTls && named === "none") {
+    throw new InvalidArgumentError('Cannot require TLS with tls: "none"');
+  }
+}
+
 /**
  * A POP3 client session.
  *
  * Commands run one at a time; `retrieve()` and `top()` return a stream that
  * holds the session until it has been read or cancelled (cancelling reads
- * the rest and throws it away, so the next command works).
+ * the rest and throws it away, so the next command works). What is read
+ * whole into memory is bounded by `maxBytes` (64 MiB per message, 16 MiB
+ * per listing by default): past it, a `LimitError` names the command and
+ * the rest of the reply is read off so the session goes on.
  *
  * **Deletion is only committed at QUIT.** `delete()` marks a message
  * (`markedForDeletion`); `close()` (and `await using`) sends QUIT, which
@@ -126,7 +190,7 @@ const decoder = new TextDecoder();
  *
  * await using client = await Pop3Client.connect({
  *   hostname: "pop.example.org",
- *   secure: true,
+ *   tls: "implicit",
  *   auth: { username: "ann", password: "secret" },
  * });
  * for (const { id } of await client.list()) {
@@ -192,7 +256,7 @@ export class Pop3Client {
    *
    * const client = await Pop3Client.connect({
    *   hostname: "pop.example.org",
-   *   requireTls: true,
+   *   tls: "starttls", // port 110, STLS or fail
    *   auth: { username: "ann", password: "secret" },
    * });
    * console.log(await client.stat());
@@ -202,24 +266,29 @@ export class Pop3Client {
    * @param options Where to connect, TLS, timeouts and credentials.
    * @returns The ready client.
    * @throws {ConnectError} When the server cannot be reached.
-   * @throws {TlsError} When TLS fails, or is required and not offered.
+   * @throws {TlsError} When TLS fails, or is required (`tls: "implicit"` or
+   *   `"starttls"`, `requireTls`) and not offered.
+   * @throws {TypeError} When `tls` names an unknown mode.
+   * @throws {InvalidArgumentError} When `requireTls` is combined with `tls: "none"`.
    * @throws {Pop3ReplyError} When the greeting is `-ERR`.
    * @throws {Pop3AuthenticationError} When the login is refused.
    */
   static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
-    const secure = options.secure ?? false;
-    const port = options.port ?? (secure ? 995 : 110);
+    const { mode: named, options: tls } = splitTlsSetting(options.tls);
+    assertTlsCombination(named, options);
+    const port = options.port ?? (named === "implicit" ? 995 : 110);
+    const mode = pop3TlsMode(named, port);
     let conn: Conn;
     try {
       conn = await connect({
         hostname: options.hostname,
         port,
-        tls: secure ? options.tls ?? true : false,
+        tls: mode === "implicit" ? { ...tls } : false,
         ...(options.signal ? { signal: options.signal } : {}),
         timeoutMs: options.timeoutMs ?? 30_000,
       });
     } catch (error) {
-      throw hint(error, port, secure);
+      throw hint(error, port, mode);
     }
     return await Pop3Client.fromConn(conn, { ...options, port });
   }
@@ -245,33 +314,48 @@ export class Pop3Client {
    * @returns The ready client.
    */
   static async fromConn(conn: Conn, options: Pop3ConnectOptions): Promise<Pop3Client> {
-    const session = new Session(conn, options.hostname, options);
-    const port = options.port ?? conn.remoteAddr.port;
-    const client = new Pop3Client(session, port, options.tls);
+    let named: TlsMode | undefined;
+    let tls: TlsOptions;
     try {
-      await client.#start(options);
+      ({ mode: named, options: tls } = splitTlsSetting(options.tls));
+      assertTlsCombination(named, options);
+    } catch (error) {
+      conn.close();
+      throw error;
+    }
+    const port = options.port ?? conn.remoteAddr.port;
+    const mode = pop3TlsMode(named, port);
+    const session = new Session(conn, options.hostname, options);
+    const client = new Pop3Client(session, port, tls);
+    try {
+      await client.#start(options, mode);
     } catch (error) {
       client.destroy();
-      throw hint(error, port, options.secure ?? false);
+      throw hint(error, port, mode);
     }
     return client;
   }
 
-  async #start(options: Pop3ConnectOptions): Promise<void> {
+  async #start(options: Pop3ConnectOptions, mode: Pop3TlsMode): Promise<void> {
     const call = options.signal ? { signal: options.signal } : {};
     const greeting = await this.#session.run(call, () => readStatus(this.#session, "greeting"));
     if (!greeting.ok) throw pop3ReplyError("greeting", greeting);
     this.#greeting = greeting.text;
     this.#timestamp = parsePop3ApopTimestamp(greeting.text);
     await this.refreshCapabilities(call);
-    if (!this.secure && options.starttls !== false) {
-      if (this.#capabilities.stls || (options.requireTls && !this.#capaSupported)) {
-        await this.startTls({ ...call, required: options.requireTls ?? false });
+    // STLS is required when named, or when requireTls leaves no other way.
+    const required = mode === "starttls" || options.requireTls === true;
+    if (!this.secure && (mode === "starttls" || mode === "opportunistic")) {
+      // Without CAPA, STLS is tried blind when it is required.
+      if (this.#capabilities.stls || (required && !this.#capaSupported)) {
+        await this.startTls({ ...call, required });
       }
     }
-    if (options.requireTls && !this.secure) {
+    if (!this.secure && (required || mode === "implicit")) {
       throw new TlsError(
-        `Cannot continue with ${this.#session.hostname}: TLS is required and the server does not offer STLS`,
+        mode === "starttls"
+          ? `Cannot secure the connection to ${this.#session.hostname}: tls is "starttls" and the server does not offer STLS`
+          : `Cannot continue with ${this.#session.hostname}: TLS is required and the connection is not encrypted`,
       );
     }
     if (options.utf8 !== false && this.#capabilities.utf8) await this.enableUtf8(call);
@@ -347,6 +431,7 @@ export class Pop3Client {
   /** Ends the session unless the error left the conversation in a known state. */
   #fatal(error: unknown): void {
     if (error instanceof ReplyError || error instanceof InvalidArgumentError) return;
+    if (isDrainedLimit(error)) return;
     this.#session.destroy();
   }
 
@@ -358,12 +443,14 @@ export class Pop3Client {
     });
   }
 
-  /** One command, a status line and a multi-line block. */
-  #multi(line: string, options: CallOptions): Promise<string[]> {
+  /** One command, a status line and a bounded multi-line block. */
+  #multi(line: string, options: Pop3ListingOptions): Promise<string[]> {
+    const maxBytes = options.maxBytes ?? POP3_DEFAULT_MAX_LISTING_BYTES;
+    assertMaxBytes(maxBytes, line);
     return this.#call(options, async () => {
       await this.#session.send(line);
       await expectOk(this.#session, line);
-      return await readLines(this.#session);
+      return await readListing(this.#session, { maxBytes, command: line });
     });
   }
 
@@ -516,10 +603,11 @@ export class Pop3Client {
    * for (const { id, size } of await client.list()) console.log(id, size);
    * ```
    *
-   * @param options The call's signal.
+   * @param options The call's signal and `maxBytes` (16 MiB by default).
    * @returns The entries, in message-number order.
+   * @throws {LimitError} When the listing exceeds `maxBytes` (read off and discarded: the session goes on).
    */
-  async list(options: CallOptions = {}): Promise<Pop3ListEntry[]> {
+  async list(options: Pop3ListingOptions = {}): Promise<Pop3ListEntry[]> {
     this.#need("transaction", "send LIST");
     return (await this.#multi("LIST", options)).map(parsePop3ListLine);
   }
@@ -552,10 +640,11 @@ export class Pop3Client {
    * for (const { id, uid } of await client.uidl()) if (!seen.has(uid)) console.log(id);
    * ```
    *
-   * @param options The call's signal.
+   * @param options The call's signal and `maxBytes` (16 MiB by default).
    * @returns The entries, in message-number order.
+   * @throws {LimitError} When the listing exceeds `maxBytes` (read off and discarded: the session goes on).
    */
-  async uidl(options: CallOptions = {}): Promise<Pop3UidlEntry[]> {
+  async uidl(options: Pop3ListingOptions = {}): Promise<Pop3UidlEntry[]> {
     this.#need("transaction", "send UIDL");
     return (await this.#multi("UIDL", options)).map(parsePop3UidlLine);
   }
@@ -634,10 +723,11 @@ export class Pop3Client {
    * ```
    *
    * @param id The message number.
-   * @param options The call's signal and a progress callback.
+   * @param options The call's signal, a progress callback and `maxBytes` (64 MiB by default).
+   * @throws {LimitError} When the message exceeds `maxBytes` (see {@linkcode Pop3ReadOptions.maxBytes}).
    * @returns The message bytes.
    */
-  retrieveBytes(id: number, options: Pop3RetrieveOptions = {}): Promise<Uint8Array> {
+  retrieveBytes(id: number, options: Pop3ReadOptions = {}): Promise<Uint8Array> {
     assertPop3MessageNumber(id);
     this.#need("transaction", "send RETR");
     return this.#readWhole(`RETR ${id}`, options);
@@ -652,10 +742,11 @@ export class Pop3Client {
    * ```
    *
    * @param id The message number.
-   * @param options The call's signal and a progress callback.
+   * @param options The call's signal, a progress callback and `maxBytes` (64 MiB by default).
+   * @throws {LimitError} When the message exceeds `maxBytes` (see {@linkcode Pop3ReadOptions.maxBytes}).
    * @returns The message text.
    */
-  async retrieveText(id: number, options: Pop3RetrieveOptions = {}): Promise<string> {
+  async retrieveText(id: number, options: Pop3ReadOptions = {}): Promise<string> {
     return decoder.decode(await this.retrieveBytes(id, options));
   }
 
@@ -685,13 +776,14 @@ export class Pop3Client {
    * ```
    *
    * @param id The message number.
-   * @param options The call's signal, a progress callback and parser limits.
+   * @param options The call's signal, a progress callback, `maxBytes` (64 MiB by default) and
+   *   parser limits.
    * @returns The parsed message.
-   * @throws {LimitError} When the message exceeds a parser limit.
+   * @throws {LimitError} When the message exceeds `maxBytes` or a parser limit.
    */
   async retrieveParsed(
     id: number,
-    options: Pop3RetrieveOptions & ParseMailOptions = {},
+    options: Pop3ReadOptions & ParseMailOptions = {},
   ): Promise<ParsedMail> {
     return parseMail(await this.retrieveBytes(id, options), options);
   }
@@ -707,10 +799,14 @@ export class Pop3Client {
    * ```
    *
    * @param id The message number.
-   * @param options The call's signal.
+   * @param options The call's signal and `maxBytes` for the header (64 MiB by default).
    * @returns The header fields.
+   * @throws {LimitError} When the header exceeds `maxBytes`.
    */
-  async retrieveHeaders(id: number, options: CallOptions = {}): Promise<MailHeaders> {
+  async retrieveHeaders(
+    id: number,
+    options: CallOptions & { maxBytes?: number } = {},
+  ): Promise<MailHeaders> {
     return parseMailHeaders(await this.topBytes(id, 0, options));
   }
 
@@ -724,10 +820,11 @@ export class Pop3Client {
    *
    * @param id The message number.
    * @param lines How many body lines.
-   * @param options The call's signal.
+   * @param options The call's signal, a progress callback and `maxBytes` (64 MiB by default).
+   * @throws {LimitError} When the reply exceeds `maxBytes` (see {@linkcode Pop3ReadOptions.maxBytes}).
    * @returns The bytes.
    */
-  topBytes(id: number, lines: number, options: Pop3RetrieveOptions = {}): Promise<Uint8Array> {
+  topBytes(id: number, lines: number, options: Pop3ReadOptions = {}): Promise<Uint8Array> {
     assertPop3MessageNumber(id);
     if (!Number.isSafeInteger(lines) || lines < 0) {
       throw new RangeError(`Cannot send TOP: line count ${lines} is not a non-negative integer`);
@@ -751,15 +848,19 @@ export class Pop3Client {
    * ```
    *
    * @param ids The message numbers.
-   * @param options The call's signal.
+   * @param options The call's signal and `maxBytes`, the limit of each message (64 MiB by
+   *   default); a longer message is read off and discarded, the others still come, and the
+   *   `LimitError` is thrown at the end.
    * @returns The messages, in the order asked.
    */
   async *retrieveMany(
     ids: Iterable<number>,
-    options: CallOptions = {},
+    options: CallOptions & { maxBytes?: number } = {},
   ): AsyncGenerator<Pop3Message, void, undefined> {
     const list = [...ids];
     list.forEach(assertPop3MessageNumber);
+    const maxBytes = options.maxBytes ?? POP3_DEFAULT_MAX_MESSAGE_BYTES;
+    assertMaxBytes(maxBytes, "RETR");
     this.#need("transaction", "send RETR");
     if (list.length === 0) return;
     const session = this.#session;
@@ -784,7 +885,20 @@ export class Pop3Client {
           failure ??= pop3ReplyError(command, status);
           continue;
         }
-        const bytes = await readBody(session);
+        let bytes: Uint8Array;
+        try {
+          bytes = await readBody(session, {
+            maxBytes,
+            command,
+            announced: parsePop3Octets(status.text),
+          });
+        } catch (error) {
+          if (!isDrainedLimit(error)) throw error;
+          // Read off and discarded: the others still come.
+          read++;
+          failure ??= error;
+          continue;
+        }
         read++;
         yield { id, bytes };
       }
@@ -798,7 +912,7 @@ export class Pop3Client {
         // The caller stopped early: the rest is in flight; read it off.
         try {
           for (; read < list.length; read++) {
-            if ((await readStatus(session, `RETR ${list[read]}`)).ok) await readBody(session);
+            if ((await readStatus(session, `RETR ${list[read]}`)).ok) await skipBody(session);
           }
           await writing;
         } catch {
@@ -900,21 +1014,27 @@ export class Pop3Client {
    * ```
    *
    * @param line The command, without line end.
-   * @param options `multiline: true` when a `+OK` is followed by a dot-terminated block.
+   * @param options `multiline: true` when a `+OK` is followed by a dot-terminated block, and
+   *   `maxBytes` for that block (16 MiB by default).
    * @returns The reply.
    * @throws {Pop3ReplyError} On `-ERR`.
+   * @throws {LimitError} When the block exceeds `maxBytes` (read off and discarded).
    */
   async command(
     line: string,
-    options: CallOptions & { multiline?: boolean } = {},
+    options: Pop3ListingOptions & { multiline?: boolean } = {},
   ): Promise<Pop3CommandReply> {
     assertSafeArgument(line, "command");
+    const maxBytes = options.maxBytes ?? POP3_DEFAULT_MAX_LISTING_BYTES;
+    const shown = line.split(" ", 1)[0]!;
+    assertMaxBytes(maxBytes, shown);
     this.#open("send a command");
     return await this.#call(options, async () => {
       await this.#session.send(line);
       const status = await expectOk(this.#session, line);
       if (!options.multiline) return { text: status.text };
-      return { text: status.text, lines: await readLines(this.#session) };
+      const lines = await readListing(this.#session, { maxBytes, command: shown });
+      return { text: status.text, lines };
     });
   }
 
@@ -1012,16 +1132,20 @@ export class Pop3Client {
   }
 
   /** A body read whole, with the `+OK n octets` size as progress total. */
-  #readWhole(command: string, options: Pop3RetrieveOptions): Promise<Uint8Array> {
+  #readWhole(command: string, options: Pop3ReadOptions): Promise<Uint8Array> {
+    const maxBytes = options.maxBytes ?? POP3_DEFAULT_MAX_MESSAGE_BYTES;
+    assertMaxBytes(maxBytes, command.split(" ", 1)[0]!);
     return this.#call(options, async () => {
       await this.#session.send(command);
       const status = await expectOk(this.#session, command);
       const onProgress = options.onProgress;
       const total = parsePop3Octets(status.text);
-      return await readBody(
-        this.#session,
-        onProgress ? (bytes) => onProgress({ bytes, total }) : undefined,
-      );
+      return await readBody(this.#session, {
+        maxBytes,
+        command,
+        announced: total,
+        onProgress: onProgress ? (bytes) => onProgress({ bytes, total }) : undefined,
+      });
     });
   }
 

@@ -110,7 +110,7 @@ function login(): Promise<Pop3Client> {
   return Pop3Client.connect({
     hostname: "127.0.0.1",
     port: PORT,
-    starttls: false,
+    tls: "none",
     auth: { username: USER, password: PASSWORD, method: "user" },
     timeoutMs: 120_000,
   });

@@ -4,6 +4,7 @@
 // seeds popuser's Maildir itself; the Maildir stores LF line ends and POP3
 // sends CRLF, so files are compared after LF → CRLF.
 import assert from "../_assert.ts";
+import { LimitError } from "../../protocols/_core/mod.ts";
 import { join } from "node:path";
 import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -113,18 +114,18 @@ Deno.test("dovecot: Pop3Client logs in every way dovecot offers", async () => {
   const ways: { name: string; options?: Partial<Pop3ConnectOptions>; auth: Pop3Credentials }[] = [
     {
       name: "USER/PASS, plaintext",
-      options: { starttls: false },
+      options: { tls: "none" },
       auth: { username: USER, password: PASSWORD, method: "user" },
     },
     { name: "USER/PASS over STLS", auth: { username: USER, password: PASSWORD, method: "user" } },
     {
       name: "APOP",
-      options: { starttls: false },
+      options: { tls: "none" },
       auth: { username: USER, password: PASSWORD, method: "apop" },
     },
     {
       name: "auto over POP3S",
-      options: { port: 11995, secure: true },
+      options: { port: 11995, tls: { mode: "implicit", caCerts: [CA] } },
       auth: { username: USER, password: PASSWORD },
     },
   ];
@@ -141,7 +142,7 @@ Deno.test("dovecot: Pop3Client logs in every way dovecot offers", async () => {
       way.auth,
     );
     assert.equal(client.state, "transaction", way.name);
-    assert.equal(client.secure, way.options?.starttls === false ? false : true, way.name);
+    assert.equal(client.secure, way.options?.tls !== "none", way.name);
     assert.equal((await client.stat()).count, seeded.size, way.name);
     await client.close();
     assert.ok(
@@ -152,7 +153,7 @@ Deno.test("dovecot: Pop3Client logs in every way dovecot offers", async () => {
 });
 
 Deno.test("dovecot: CAPA and the greeting's APOP timestamp", async () => {
-  const bare = await Pop3Client.connect({ hostname: "127.0.0.1", port: 11110, starttls: false });
+  const bare = await Pop3Client.connect({ hostname: "127.0.0.1", port: 11110, tls: "none" });
   assert.match(bare.apopTimestamp ?? "", /^<.+@.+>$/);
   const capa = bare.capabilities;
   for (
@@ -274,5 +275,40 @@ Deno.test("dovecot: DELE + QUIT removes exactly those; RSET keeps them", async (
 Deno.test("dovecot: popuser2 has its own empty maildrop", async () => {
   const client = await connect({}, { username: "popuser2", password: "poppass2" });
   assert.equal((await client.stat()).count, 0);
+  await client.close();
+});
+
+Deno.test('dovecot: tls "starttls" and "implicit" both encrypt', async () => {
+  await seed();
+  const lines: string[] = [];
+  const stls = await connect({
+    tls: { mode: "starttls", caCerts: [CA] },
+    onTranscript: (e) => lines.push(`${e.direction} ${e.line}`),
+  });
+  assert.equal(stls.secure, true);
+  const upgrade = lines.indexOf("send STLS");
+  assert.ok(upgrade > 0);
+  assert.ok(lines.findIndex((line) => /^send (USER|AUTH|APOP)/.test(line)) > upgrade);
+  await stls.close();
+  const implicit = await connect({ port: 11995, tls: { mode: "implicit", caCerts: [CA] } });
+  assert.equal(implicit.secure, true);
+  await implicit.close();
+});
+
+Deno.test("dovecot: RETR over maxBytes is a LimitError, drained, and the session goes on", async () => {
+  await seed();
+  const client = await connect();
+  const seeds = await seedsById(client);
+  const big = [...seeds].find(([, seed]) => seed === "big")![0];
+  const plain = [...seeds].find(([, seed]) => seed === "plain")![0];
+  // Dovecot announces the size: over the limit, so the body is drained.
+  await assert.rejects(
+    client.retrieveBytes(big, { maxBytes: 1_000_000 }),
+    (e: unknown) => e instanceof LimitError && e.message.includes(`RETR ${big}`),
+  );
+  assert.equal(client.state, "transaction");
+  assert.match(await client.retrieveText(plain), /X-Seed: plain/);
+  await assert.rejects(client.uidl({ maxBytes: 10 }), LimitError);
+  assert.equal((await client.uidl()).length, seeds.size);
   await client.close();
 });

@@ -50,12 +50,12 @@ Deno.test("guardBody() abandon() errors the outer stream instead of ending it", 
 });
 
 Deno.test("hint() explains swapped TLS and plain ports", () => {
-  const tls = hint(new TlsError("Cannot complete the TLS handshake"), 110, true) as Error;
-  assert.match(tls.message, /port 110 speaks plain POP3/);
-  const timeout = hint(new TimeoutError("Cannot read"), 995, false) as Error;
+  const tls = hint(new TlsError("Cannot complete the TLS handshake"), 110, "implicit") as Error;
+  assert.match(tls.message, /port 110 speaks plain POP3: use tls: "starttls"/);
+  const timeout = hint(new TimeoutError("Cannot read"), 995, "starttls") as Error;
   assert.ok(timeout instanceof TimeoutError);
-  assert.match(timeout.message, /set secure: true/);
+  assert.match(timeout.message, /use tls: "implicit"/);
   const other = new TimeoutError("x");
-  assert.equal(hint(other, 110, false), other);
-  assert.equal(hint("nope", 995, false), "nope");
+  assert.equal(hint(other, 110, "opportunistic"), other);
+  assert.equal(hint("nope", 995, "none"), "nope");
 });

@@ -1,8 +1,8 @@
 // Copyright 2026 the portline authors. MIT license.
 import assert from "../_assert.ts";
-import { TlsError } from "../../protocols/_core/mod.ts";
+import { InvalidArgumentError, TlsError } from "../../protocols/_core/mod.ts";
 import { Pop3Client } from "../../protocols/pop3/mod.ts";
-import { SERVER_TLS } from "../_tls.ts";
+import { CA_CERT, SERVER_TLS } from "../_tls.ts";
 import { connectTo, scripted, startServer, transcript } from "./_helpers.ts";
 
 Deno.test("Pop3Client upgrades with STLS when offered, then asks CAPA again", async () => {
@@ -19,9 +19,9 @@ Deno.test("Pop3Client upgrades with STLS when offered, then asks CAPA again", as
   await client.close();
 });
 
-Deno.test("Pop3Client with starttls: false stays in plaintext", async () => {
+Deno.test('Pop3Client with tls: "none" stays in plaintext', async () => {
   await using fixture = await startServer({ tls: SERVER_TLS });
-  const client = await connectTo(fixture.server, { starttls: false, auth: undefined });
+  const client = await connectTo(fixture.server, { tls: "none", auth: undefined });
   assert.equal(client.secure, false);
   assert.equal(client.capabilities.stls, true);
   await client.login({ username: "ann", password: "pw" });
@@ -38,8 +38,8 @@ Deno.test("Pop3Client requireTls fails before credentials when STLS is not offer
   );
   assert.ok(!log.lines.some((l) => /^C: (USER|PASS|AUTH|APOP)/.test(l)));
   await assert.rejects(
-    connectTo(fixture.server, { requireTls: true, starttls: false }),
-    TlsError,
+    connectTo(fixture.server, { requireTls: true, tls: "none" }),
+    InvalidArgumentError,
   );
 });
 
@@ -52,7 +52,10 @@ Deno.test("Pop3Client requireTls succeeds over STLS", async () => {
 
 Deno.test("Pop3Server requireTls hides USER and SASL until STLS", async () => {
   await using fixture = await startServer({ tls: SERVER_TLS, requireTls: true });
-  const client = await connectTo(fixture.server, { starttls: false, auth: undefined });
+  const client = await connectTo(fixture.server, {
+    tls: { mode: "none", caCerts: [CA_CERT] },
+    auth: undefined,
+  });
   assert.equal(client.capabilities.user, false);
   assert.deepEqual(client.capabilities.sasl, []);
   await assert.rejects(
@@ -68,7 +71,7 @@ Deno.test("Pop3Server requireTls hides USER and SASL until STLS", async () => {
 
 Deno.test("Pop3Client speaks implicit TLS (POP3S)", async () => {
   await using fixture = await startServer({ tls: SERVER_TLS, implicitTls: true });
-  const client = await connectTo(fixture.server, { secure: true });
+  const client = await connectTo(fixture.server, { tls: { mode: "implicit", caCerts: [CA_CERT] } });
   assert.equal(client.secure, true);
   assert.equal(client.capabilities.stls, false);
   assert.equal((await client.stat()).count, 3);
@@ -78,7 +81,7 @@ Deno.test("Pop3Client speaks implicit TLS (POP3S)", async () => {
 Deno.test("Pop3Client rejects an untrusted certificate", async () => {
   await using fixture = await startServer({ tls: SERVER_TLS, implicitTls: true });
   await assert.rejects(
-    Pop3Client.connect({ hostname: "127.0.0.1", port: fixture.server.addr.port, secure: true }),
+    Pop3Client.connect({ hostname: "127.0.0.1", port: fixture.server.addr.port, tls: "implicit" }),
     TlsError,
   );
 });
