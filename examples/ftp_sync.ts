@@ -5,18 +5,18 @@
  * REST), optionally over several connections.
  *
  *   deno run -A examples/ftp_sync.ts --host ftp.example.org --user alice \
- *     --password secret --remote /pub --local ./mirror [--secure explicit|implicit]
+ *     --password secret --remote /pub --local ./mirror [--tls starttls|implicit|none]
  *     [--ca ca.pem] [--parallel 3] [--active]
  *
  * Against the interop vsftpd: --host localhost --port 12121 --user ftpuser
- * --password ftppass --remote tree --local /tmp/mirror --secure explicit
+ * --password ftppass --remote tree --local /tmp/mirror --tls starttls
  * --ca .interop/certs/ca.pem
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { mkdir, readFile, stat } from "node:fs/promises";
-import { FtpClient, type FtpFileInfo } from "@portline/portline/ftp";
+import { FtpClient, type FtpFileInfo, type TlsMode } from "@portline/portline/ftp";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,7 +25,7 @@ const { values } = parseArgs({
     port: { type: "string" },
     user: { type: "string", default: "anonymous" },
     password: { type: "string" },
-    secure: { type: "string" },
+    tls: { type: "string" },
     ca: { type: "string" },
     remote: { type: "string", default: "." },
     local: { type: "string", default: "./mirror" },
@@ -34,15 +34,18 @@ const { values } = parseArgs({
   },
 });
 
-const secure = values.secure === "implicit" ? "implicit" : values.secure ? true : false;
 const options = {
   hostname: values.host!,
   port: values.port ? Number(values.port) : undefined,
   user: values.user,
   password: values.password,
-  secure,
   passive: !values.active,
-  tls: values.ca ? { caCerts: [await readFile(values.ca, "utf8")] } : undefined,
+  // Plain FTP unless a mode is named (or the port is 990); a misspelt mode is
+  // rejected with a TypeError.
+  tls: {
+    mode: values.tls as TlsMode | undefined,
+    caCerts: values.ca ? [await readFile(values.ca, "utf8")] : undefined,
+  },
 } as const;
 
 async function localSize(path: string): Promise<number | undefined> {

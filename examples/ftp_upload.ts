@@ -3,18 +3,18 @@
  * Uploads a file (or a directory tree) to an FTP server with a progress line.
  *
  *   deno run -A examples/ftp_upload.ts --host ftp.example.org --user alice \
- *     --password secret [--secure explicit|implicit] [--ca ca.pem] \
+ *     --password secret [--tls starttls|implicit|none] [--ca ca.pem] \
  *     [--append] [--parallel 3] <local path> <remote path>
  *
  * Against the interop vsftpd: --host localhost --port 12121 --user ftpuser
- * --password ftppass --secure explicit --ca .interop/certs/ca.pem
+ * --password ftppass --tls starttls --ca .interop/certs/ca.pem
  * README.md upload/README.md
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { readFile, stat } from "node:fs/promises";
-import { FtpClient } from "@portline/portline/ftp";
+import { FtpClient, type TlsMode } from "@portline/portline/ftp";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
@@ -24,7 +24,7 @@ const { values, positionals } = parseArgs({
     port: { type: "string" },
     user: { type: "string", default: "anonymous" },
     password: { type: "string" },
-    secure: { type: "string" },
+    tls: { type: "string" },
     ca: { type: "string" },
     append: { type: "boolean", default: false },
     parallel: { type: "string", default: "1" },
@@ -41,8 +41,12 @@ await using client = await FtpClient.connect({
   port: values.port ? Number(values.port) : undefined,
   user: values.user,
   password: values.password,
-  secure: values.secure === "implicit" ? "implicit" : values.secure ? true : false,
-  tls: values.ca ? { caCerts: [await readFile(values.ca, "utf8")] } : undefined,
+  // Plain FTP unless a mode is named (or the port is 990); splitTlsSetting
+  // rejects a misspelt mode with a TypeError.
+  tls: {
+    mode: values.tls as TlsMode | undefined,
+    caCerts: values.ca ? [await readFile(values.ca, "utf8")] : undefined,
+  },
 });
 
 if ((await stat(localPath)).isDirectory()) {

@@ -12,9 +12,10 @@ import type { Conn, Listener, TlsOptions } from "../_core/transport.ts";
 import { connect, listen, startTls } from "../_core/transport.ts";
 import type { Session } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
-import { ConnectionClosedError, TimeoutError } from "../_core/errors.ts";
+import { ConnectionClosedError, LimitError, TimeoutError } from "../_core/errors.ts";
 import { memoryConn } from "../_core/memory_conn.ts";
 import { FtpReplyError, FtpTlsSessionReuseError } from "./errors.ts";
+import { readFtpReply } from "./_reply_reader.ts";
 import {
   formatEprtArgument,
   formatPortArgument,
@@ -34,6 +35,8 @@ export interface TransferContext {
   trustPasvAddress: boolean;
   activeHost: string | undefined;
   timeoutMs: number;
+  /** The byte budget of one control reply. */
+  maxReplyBytes: number;
   /** Learned fallbacks, shared across transfers. */
   caps: { epsv: boolean; eprt: boolean };
 }
@@ -52,14 +55,19 @@ function plainHost(host: string): string {
   return host.replace(/^::ffff:(?=\d+\.)/i, "");
 }
 
+/** Reads the reply to `command` within the context's limits. */
+function readReply(ctx: TransferContext, command: string): Promise<Reply> {
+  return readFtpReply(ctx.session, command, ctx.maxReplyBytes);
+}
+
 async function expect(
-  session: Session,
+  ctx: TransferContext,
   line: string,
   what: string,
   ok: (code: number) => boolean,
 ): Promise<Reply> {
-  await session.send(line);
-  const reply = await session.readReply();
+  await ctx.session.send(line);
+  const reply = await readReply(ctx, line);
   if (!ok(reply.code)) throw replyError(what, line, reply);
   return reply;
 }
@@ -71,13 +79,13 @@ async function passiveAddress(ctx: TransferContext, what: string): Promise<[stri
   const controlHost = plainHost(session.conn.remoteAddr.hostname);
   if (ctx.caps.epsv) {
     await session.send("EPSV");
-    const reply = await session.readReply();
+    const reply = await readReply(ctx, "EPSV");
     const port = reply.code === 229 ? parseEpsvReply(reply.lines.join(" ")) : null;
     if (port !== null) return [controlHost, port];
     if (!PERMANENT(reply.code)) throw replyError(what, "EPSV", reply);
     ctx.caps.epsv = false;
   }
-  const reply = await expect(session, "PASV", what, (code) => code === 227);
+  const reply = await expect(ctx, "PASV", what, (code) => code === 227);
   const address = parsePasvReply(reply.lines.join(" "));
   if (!address) throw replyError(what, "PASV", reply);
   // Like curl: the announced host is ignored (FTP bounce, NAT) unless trusted.
@@ -90,12 +98,12 @@ async function announceActive(ctx: TransferContext, listener: Listener, what: st
   if (ctx.caps.eprt) {
     const line = `EPRT ${formatEprtArgument(address)}`;
     await session.send(line);
-    const reply = await session.readReply();
+    const reply = await readReply(ctx, line);
     if (reply.code === 200) return;
     if (!PERMANENT(reply.code)) throw replyError(what, line, reply);
     ctx.caps.eprt = false;
   }
-  await expect(session, `PORT ${formatPortArgument(address)}`, what, (code) => code === 200);
+  await expect(ctx, `PORT ${formatPortArgument(address)}`, what, (code) => code === 200);
 }
 
 async function acceptFrom(listener: Listener, host: string, timeoutMs: number): Promise<Conn> {
@@ -203,6 +211,7 @@ export class DataTransfer {
     const { session } = ctx;
     let data: Conn | undefined;
     let listener: Listener | undefined;
+    let sent = false;
     const tlsOptions = () => ({
       ...ctx.tls,
       hostname: ctx.hostname,
@@ -218,11 +227,12 @@ export class DataTransfer {
         await announceActive(ctx, listener, what);
       }
       if (options.offset) {
-        await expect(session, `REST ${options.offset}`, what, (code) => code === 350);
+        await expect(ctx, `REST ${options.offset}`, what, (code) => code === 350);
       }
       options.signal?.throwIfAborted();
       await session.send(command);
-      const reply = await session.readReply();
+      sent = true;
+      const reply = await readReply(ctx, command);
       if (reply.code >= 200) {
         // No 1xx: a refusal, or (rarely) a completion with no data at all.
         if (reply.code >= 300 || /^(STOR|APPE|STOU) /.test(command)) {
@@ -249,7 +259,7 @@ export class DataTransfer {
         } catch (error) {
           // Often the server refuses the handshake and says why on the control connection.
           data!.close();
-          const final = await session.readReply().catch(() => undefined);
+          const final = await readReply(ctx, command).catch(() => undefined);
           if (final && final.code >= 400) {
             throw DataTransfer.#refusal(ctx, what, command, final, undefined);
           }
@@ -260,6 +270,9 @@ export class DataTransfer {
     } catch (error) {
       data?.close();
       listener?.close();
+      // A reply too large to read after the transfer command: whether the
+      // transfer started is unknown, so the connection cannot be kept in step.
+      if (sent && error instanceof LimitError) session.destroy();
       throw error;
     }
   }
@@ -349,12 +362,16 @@ export class DataTransfer {
       if (this.#finished) return;
       const session = this.#ctx.session;
       session.reader.deadline = { timeoutMs: this.#ctx.timeoutMs };
-      const reply = await session.readReply();
+      const reply = await readReply(this.#ctx, this.#command);
       if (reply.code >= 300) {
         throw DataTransfer.#refusal(this.#ctx, this.#what, this.#command, reply, this.#conn);
       }
     } catch (error) {
-      if (!(error instanceof FtpReplyError)) this.#ctx.session.destroy();
+      // The reply reader stays in step after a LimitError; other failures
+      // leave the connection in an unknown state.
+      if (!(error instanceof FtpReplyError) && !(error instanceof LimitError)) {
+        this.#ctx.session.destroy();
+      }
       throw error;
     } finally {
       this.#end();
@@ -400,7 +417,7 @@ export class DataTransfer {
       session.reader.deadline = { timeoutMs: this.#ctx.timeoutMs };
       await session.send(["ABOR", "NOOP"]);
       for (let i = 0; i < 8; i++) {
-        const reply = await session.readReply();
+        const reply = await readReply(this.#ctx, "ABOR");
         if (reply.code === 200) break;
         if (i === 0 && reply.code >= 400 && reply.code !== 426 && !this.#aborted) {
           refusal = DataTransfer.#refusal(this.#ctx, this.#what, this.#command, reply, this.#conn);
@@ -418,7 +435,9 @@ export class DataTransfer {
         `Cannot ${this.#what}: no data for ${this.#ctx.timeoutMs} ms (transfer aborted)`,
       );
     }
-    if (refusal) throw refusal;
+    // A limit we enforced is why the transfer stopped: the server's complaint
+    // about the data connection we then closed (proftpd: 425) is not news.
+    if (refusal && !(cause instanceof LimitError)) throw refusal;
     if (cause !== undefined && cause !== null) throw cause;
   }
 

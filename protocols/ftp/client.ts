@@ -6,6 +6,7 @@
  */
 import type { Conn, TlsOptions } from "../_core/transport.ts";
 import { connect } from "../_core/transport.ts";
+import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type TranscriptEntry } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { AuthenticationError, LimitError, TlsError } from "../_core/errors.ts";
@@ -13,6 +14,7 @@ import {
   assertSafeArgument,
   bodyChunks,
   type BodySource,
+  concatBytes,
   InvalidArgumentError,
   WriteCoalescer,
 } from "../_core/writer.ts";
@@ -23,6 +25,7 @@ import { type FtpListParser, parseList } from "./list.ts";
 import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
+import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
 import {
   downloadTree,
@@ -36,7 +39,7 @@ import {
 export interface FtpClientOptions {
   /** The server's host name or IP address. */
   hostname: string;
-  /** The control port. @default {21, or 990 with implicit TLS} */
+  /** The control port. @default {21, or 990 with `tls: "implicit"`} */
   port?: number;
   /** The user name. @default {"anonymous"} */
   user?: string;
@@ -45,15 +48,29 @@ export interface FtpClientOptions {
   /** The account, sent with ACCT when the server asks for one (332). */
   account?: string;
   /**
-   * FTPS: `true` (or `"explicit"`) for AUTH TLS on the control port (required:
-   * the connection fails rather than continue in plaintext), `"implicit"` for
-   * TLS from the first byte (port 990).
+   * FTPS: the TLS mode, or TLS options with a `mode`
+   * (`{ mode: "starttls", caCerts: [ca] }` for a private CA). Certificates are
+   * always verified.
    *
-   * @default {false}
+   * - `"starttls"`: explicit FTPS, AUTH TLS on the control port, then PBSZ 0
+   *   and PROT P (see `dataProtection`). Once named it is required: when the
+   *   server refuses AUTH TLS, `connect` fails with a `TlsError` before any
+   *   credentials are sent.
+   * - `"implicit"`: implicit FTPS, TLS from the first byte (port 990).
+   * - `"none"`: plain FTP.
+   *
+   * Without a mode, port 990 is implicit FTPS and every other port plain FTP.
+   * AUTH TLS is never tried on its own (unlike SMTP's opportunistic
+   * STARTTLS): under Deno, which cannot resume TLS sessions, every data
+   * connection would then fail against servers that require data connections
+   * to resume the control connection's TLS session (proftpd's default,
+   * vsftpd's `require_ssl_reuse=YES`), so a plain server would become an
+   * unusable encrypted one. curl and Python's ftplib are plain by default too.
+   * Name `"starttls"` (or `"implicit"`) to get FTPS.
+   *
+   * @default {"implicit" on port 990, else "none"}
    */
-  secure?: boolean | "explicit" | "implicit";
-  /** Certificate verification (verified by default; `caCerts` for private CAs). */
-  tls?: TlsOptions;
+  tls?: TlsSetting;
   /**
    * Data channel protection under FTPS: `"private"` (PROT P, encrypted) or
    * `"clear"` (PROT C: only the control channel is encrypted).
@@ -86,8 +103,23 @@ export interface FtpClientOptions {
   onTranscript?: (entry: TranscriptEntry) => void;
   /** LIST formats to try, in order. @default {FTP_LIST_PARSERS} */
   listParsers?: readonly FtpListParser[];
-  /** The largest directory listing accepted, in bytes. @default {67108864} */
+  /**
+   * The largest directory listing read into memory (`list`, `listRaw`,
+   * `listNames`: MLSD, LIST, NLST), in bytes; a larger one is aborted (ABOR,
+   * the connection stays usable) with a `LimitError`.
+   *
+   * @default {67108864}
+   */
   maxListingBytes?: number;
+  /**
+   * The largest control reply (a multi-line reply such as FEAT, HELP or
+   * `STAT path`), in bytes. A larger reply, one of more than 10 000 lines, or
+   * one with a line longer than 8 KiB is read to its end and discarded (the
+   * connection stays usable) and the call fails with a `LimitError`.
+   *
+   * @default {1048576}
+   */
+  maxReplyBytes?: number;
 }
 
 /** Progress of a transfer. */
@@ -115,6 +147,24 @@ export interface FtpDownloadOptions extends FtpTransferOptions {
   /** Start at this byte (REST): resumes an interrupted download. */
   offset?: number;
 }
+
+/** Options of {@linkcode FtpClient.downloadBytes} and {@linkcode FtpClient.downloadText}. */
+export interface FtpDownloadBytesOptions extends FtpDownloadOptions {
+  /**
+   * The most bytes to read into memory. A larger file is aborted (ABOR: the
+   * connection stays usable) with a `LimitError`; stream it with
+   * {@linkcode FtpClient.download} or {@linkcode FtpClient.downloadTo}
+   * instead.
+   *
+   * @default {67108864}
+   */
+  maxBytes?: number;
+}
+
+/** The default `maxBytes` of {@linkcode FtpClient.downloadBytes}: 64 MiB. */
+const DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+/** The default `maxListingBytes`: 64 MiB. */
+const DEFAULT_MAX_LISTING_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@linkcode FtpClient.download}. */
 export interface FtpDownloadStreamOptions extends FtpDownloadOptions {
@@ -268,6 +318,9 @@ function redact(line: string): string {
 export class FtpClient {
   readonly #session: Session;
   readonly #options: FtpClientOptions;
+  readonly #tlsMode: TlsMode;
+  readonly #tlsOptions: TlsOptions;
+  readonly #maxReplyBytes: number;
   #features = new Map<string, string>();
   #type: "A" | "I" | undefined;
   #busy: string | undefined;
@@ -276,9 +329,17 @@ export class FtpClient {
   readonly #caps = { epsv: true, eprt: true };
   #welcome: string[] = [];
 
-  private constructor(session: Session, options: FtpClientOptions) {
+  private constructor(
+    session: Session,
+    options: FtpClientOptions,
+    tlsMode: TlsMode,
+    tlsOptions: TlsOptions,
+  ) {
     this.#session = session;
     this.#options = options;
+    this.#tlsMode = tlsMode;
+    this.#tlsOptions = tlsOptions;
+    this.#maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   }
 
   /**
@@ -292,7 +353,7 @@ export class FtpClient {
    *   hostname: "ftp.example.org",
    *   user: "alice",
    *   password: "secret",
-   *   secure: true,
+   *   tls: "starttls", // AUTH TLS, required; "implicit" for port 990
    * });
    * console.log(await client.pwd());
    * ```
@@ -300,26 +361,37 @@ export class FtpClient {
    * @param options Server, credentials, TLS, mode and limits.
    * @returns The logged-in client.
    * @throws {AuthenticationError} When the login is refused.
-   * @throws {TlsError} When FTPS was asked for and cannot be set up.
+   * @throws {TlsError} When FTPS was asked for and cannot be set up (AUTH TLS
+   * refused, handshake or certificate failure).
+   * @throws {TypeError} When `tls` names an unknown mode, or the removed
+   * `secure` option is passed.
    * @throws {ConnectError} When the server cannot be reached.
    */
   static async connect(options: FtpClientOptions): Promise<FtpClient> {
-    const implicit = options.secure === "implicit";
-    const port = options.port ?? (implicit ? 990 : 21);
+    if ("secure" in options) {
+      // The option before `tls` modes: ignoring it would silently mean plain FTP.
+      throw new TypeError(
+        'Cannot connect: the "secure" option was replaced by tls: "starttls" (AUTH TLS) or "implicit"',
+      );
+    }
+    const { mode: named, options: tlsOptions } = splitTlsSetting(options.tls);
+    const port = options.port ?? (named === "implicit" ? 990 : 21);
+    // Plain unless FTPS is named (or the port is 990): see the `tls` option.
+    const mode = named ?? (port === 990 ? "implicit" : "none");
     const timeoutMs = options.timeoutMs ?? 30_000;
     const conn: Conn = await connect({
       hostname: options.hostname,
       port,
-      tls: implicit ? (options.tls ?? true) : undefined,
+      tls: mode === "implicit" ? { ...tlsOptions } : undefined,
       signal: options.signal,
       timeoutMs,
     });
     const session = new Session(conn, options.hostname, {
       timeoutMs,
       onTranscript: options.onTranscript,
-      maxLineBytes: 8192,
+      maxLineBytes: MAX_LINE_BYTES,
     });
-    const client = new FtpClient(session, options);
+    const client = new FtpClient(session, options, mode, tlsOptions);
     try {
       await session.run({ signal: options.signal }, () => client.#start());
     } catch (error) {
@@ -330,8 +402,9 @@ export class FtpClient {
   }
 
   async #command(line: string): Promise<Reply> {
-    await this.#session.send(line, redact(line));
-    return await this.#session.readReply();
+    const shown = redact(line);
+    await this.#session.send(line, shown);
+    return await readFtpReply(this.#session, shown, this.#maxReplyBytes);
   }
 
   async #expect(line: string, what: string, ok: (code: number) => boolean): Promise<Reply> {
@@ -342,21 +415,21 @@ export class FtpClient {
 
   async #start(): Promise<void> {
     const options = this.#options;
-    let greeting = await this.#session.readReply();
-    while (greeting.code === 120) greeting = await this.#session.readReply();
+    const read = () => readFtpReply(this.#session, "", this.#maxReplyBytes);
+    let greeting = await read();
+    while (greeting.code === 120) greeting = await read();
     if (greeting.code !== 220) throw replyError("connect", "", greeting);
     this.#welcome = greeting.lines;
-    const explicit = options.secure === true || options.secure === "explicit";
-    if (explicit) {
+    if (this.#tlsMode === "starttls") {
       const reply = await this.#command("AUTH TLS");
       if (reply.code !== 234) {
         throw new TlsError(
-          `Cannot secure the connection to "${options.hostname}": AUTH TLS refused (${reply.code} ${
+          `Cannot secure the connection to "${options.hostname}" with tls: "starttls": AUTH TLS refused (${reply.code} ${
             reply.lines.join(" ")
-          })`,
+          }); no credentials were sent`,
         );
       }
-      await this.#session.upgradeTls(options.tls ?? {});
+      await this.#session.upgradeTls(this.#tlsOptions);
     }
     await this.#login();
     const feat = await this.#command("FEAT");
@@ -940,12 +1013,13 @@ export class FtpClient {
     return {
       session: this.#session,
       hostname: options.hostname,
-      tls: options.tls ?? {},
+      tls: this.#tlsOptions,
       protect: this.#protect,
       passive: options.passive ?? true,
       trustPasvAddress: options.trustPasvAddress ?? false,
       activeHost: options.activeHost,
       timeoutMs: this.#session.timeoutMs,
+      maxReplyBytes: this.#maxReplyBytes,
       caps: this.#caps,
     };
   }
@@ -1146,7 +1220,9 @@ export class FtpClient {
   }
 
   /**
-   * Downloads a whole file into memory.
+   * Downloads a whole file into memory, at most `maxBytes` of it (64 MiB by
+   * default): a larger file is aborted with ABOR, the connection staying
+   * usable, and the call fails with a `LimitError`.
    *
    * @example Usage
    * ```ts
@@ -1159,13 +1235,73 @@ export class FtpClient {
    * assert.deepEqual(await client.downloadBytes("a.bin"), new Uint8Array([1, 2, 3]));
    * ```
    *
+   * @example A size limit
+   * ```ts
+   * import { FtpClient, FtpMemoryFileSystem, FtpServer, LimitError } from "@portline/portline/ftp";
+   * import assert from "node:assert/strict";
+   *
+   * const fs = new FtpMemoryFileSystem({ "/big.bin": new Uint8Array(5000) });
+   * await using server = await FtpServer.start({ anonymous: true, fs });
+   * await using client = await FtpClient.connect({ hostname: "127.0.0.1", port: server.port });
+   * await assert.rejects(client.downloadBytes("big.bin", { maxBytes: 1000 }), LimitError);
+   * assert.equal(await client.pwd(), "/"); // still usable
+   * ```
+   *
    * @param path The remote file.
-   * @param options Offset, ASCII mode, progress, signal.
+   * @param options The size limit, offset, ASCII mode, progress, signal.
    * @returns The bytes.
+   * @throws {LimitError} When the file is larger than `maxBytes`.
+   * @throws {FtpReplyError} When the server refuses (no such file…).
+   * @throws {FtpBusyError} When another transfer is running.
    */
-  async downloadBytes(path: string, options: FtpDownloadOptions = {}): Promise<Uint8Array> {
-    const stream = await this.download(path, options);
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+  async downloadBytes(path: string, options: FtpDownloadBytesOptions = {}): Promise<Uint8Array> {
+    this.#path(path);
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+      throw new InvalidArgumentError(
+        `Cannot download "${path}": maxBytes must be a non-negative integer`,
+      );
+    }
+    this.#checkIdle(`download "${path}"`);
+    const tooLarge = () =>
+      new LimitError(
+        `Cannot download "${path}" into memory (RETR ${path}): the file is larger than maxBytes (${maxBytes} bytes); the transfer was aborted`,
+      );
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    const keep = (bytes: Uint8Array) => {
+      if (bytes.byteLength === 0) return;
+      total += bytes.byteLength;
+      if (total > maxBytes) throw tooLarge();
+      parts.push(bytes);
+    };
+    await this.#receive(path, options.offset ?? 0, options, async (transfer, progress, ascii) => {
+      // The size the server announced: no need to read what would be refused.
+      if (!ascii && progress.total !== undefined && progress.total > maxBytes) throw tooLarge();
+      for (;;) {
+        // Each chunk is filled before the next is allocated: memory stays
+        // within maxBytes plus one chunk, however small the reads.
+        const buffer = new Uint8Array(Math.min(STREAM_CHUNK, maxBytes + 1));
+        let fill = 0;
+        let end = false;
+        while (fill < buffer.byteLength) {
+          const n = await transfer.read(buffer.subarray(fill));
+          if (n === null) {
+            end = true;
+            break;
+          }
+          fill += n;
+          progress.add(n);
+        }
+        const wire = buffer.subarray(0, fill);
+        keep(ascii ? ascii.push(wire) : fill * 2 >= buffer.byteLength ? wire : wire.slice());
+        if (end) break;
+      }
+      if (ascii) keep(ascii.end());
+    });
+    return parts.length === 1 && parts[0]!.byteLength === parts[0]!.buffer.byteLength
+      ? parts[0]!
+      : concatBytes(parts, total);
   }
 
   /**
@@ -1183,10 +1319,12 @@ export class FtpClient {
    * ```
    *
    * @param path The remote file.
-   * @param options Offset, ASCII mode, progress, signal.
+   * @param options The size limit (`maxBytes`, 64 MiB by default), offset, ASCII mode, progress, signal.
    * @returns The text.
+   * @throws {LimitError} When the file is larger than `maxBytes`.
+   * @throws {FtpReplyError} When the server refuses (no such file…).
    */
-  async downloadText(path: string, options: FtpDownloadOptions = {}): Promise<string> {
+  async downloadText(path: string, options: FtpDownloadBytesOptions = {}): Promise<string> {
     return decoder.decode(await this.downloadBytes(path, options));
   }
 
@@ -1458,32 +1596,35 @@ export class FtpClient {
   // ---- listings ----
 
   async #collect(command: string, what: string, options: CallOptions): Promise<string> {
-    const limit = this.#options.maxListingBytes ?? 64 * 1024 * 1024;
+    const limit = this.#options.maxListingBytes ?? DEFAULT_MAX_LISTING_BYTES;
     const transfer = await this.#begin(command, what, options);
     const parts: Uint8Array[] = [];
     let total = 0;
     try {
+      let buffer = new Uint8Array(64 * 1024);
       for (;;) {
-        const buffer = new Uint8Array(64 * 1024);
         const n = await transfer.read(buffer);
         if (n === null) break;
         total += n;
         if (total > limit) {
-          throw new LimitError(`Cannot ${what}: the listing is larger than ${limit} bytes`);
+          throw new LimitError(
+            `Cannot ${what} (${command}): the listing is larger than maxListingBytes (${limit} bytes); the transfer was aborted`,
+          );
         }
-        parts.push(buffer.subarray(0, n));
+        // Small reads are copied out, so many tiny reads cannot pin many
+        // mostly empty buffers.
+        if (n * 2 >= buffer.byteLength) {
+          parts.push(buffer.subarray(0, n));
+          buffer = new Uint8Array(64 * 1024);
+        } else {
+          parts.push(buffer.slice(0, n));
+        }
       }
       await transfer.complete(false);
     } catch (error) {
       throw await transfer.failure(error);
     }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      all.set(part, at);
-      at += part.byteLength;
-    }
-    return decoder.decode(all);
+    return decoder.decode(concatBytes(parts, total));
   }
 
   /**

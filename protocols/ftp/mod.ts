@@ -54,5 +54,6 @@ export {
 } from "../_core/errors.ts";
 export { type BodySource, InvalidArgumentError } from "../_core/writer.ts";
 export type { ClientCertificate, ServerTlsOptions, TlsOptions } from "../_core/transport.ts";
+export type { TlsMode, TlsModeOptions, TlsSetting } from "../_core/tls_mode.ts";
 export type { CallOptions, TranscriptEntry } from "../_core/session.ts";
 export type { Reply } from "../_core/reply.ts";

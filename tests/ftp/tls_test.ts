@@ -4,14 +4,14 @@ import { TlsError } from "../../protocols/_core/mod.ts";
 import { FtpClient, FtpServer, FtpTlsSessionReuseError } from "../../protocols/ftp/mod.ts";
 import { CA_CERT, pattern, SERVER_TLS, withFtp } from "./_setup.ts";
 
-const tls = { caCerts: [CA_CERT] };
+const caCerts = [CA_CERT];
 
-Deno.test("FtpClient explicit FTPS (AUTH TLS, PBSZ 0, PROT P): passive and active", async () => {
+Deno.test('FtpClient tls: "starttls" is explicit FTPS (AUTH TLS, PBSZ 0, PROT P): passive and active', async () => {
   const data = pattern(2 * 1024 * 1024 + 5);
   for (const passive of [true, false]) {
     await withFtp({
       server: { tls: SERVER_TLS },
-      client: { hostname: "localhost", secure: true, tls, passive },
+      client: { hostname: "localhost", tls: { mode: "starttls", caCerts }, passive },
       files: { "/f.bin": data },
     }, async ({ client, fs, commands }) => {
       assert.equal(client.secure, true);
@@ -26,10 +26,10 @@ Deno.test("FtpClient explicit FTPS (AUTH TLS, PBSZ 0, PROT P): passive and activ
   }
 });
 
-Deno.test("FtpClient implicit FTPS", async () => {
+Deno.test('FtpClient tls: "implicit" is implicit FTPS', async () => {
   await withFtp({
     server: { tls: SERVER_TLS, implicitTls: true },
-    client: { hostname: "localhost", secure: "implicit", tls },
+    client: { hostname: "localhost", tls: { mode: "implicit", caCerts } },
     files: { "/a.txt": "secret data" },
   }, async ({ client, commands }) => {
     assert.equal(client.secure, true);
@@ -41,7 +41,7 @@ Deno.test("FtpClient implicit FTPS", async () => {
 Deno.test("FtpClient FTPS with dataProtection clear sends PROT C data in the clear", async () => {
   await withFtp({
     server: { tls: SERVER_TLS },
-    client: { hostname: "localhost", secure: true, tls, dataProtection: "clear" },
+    client: { hostname: "localhost", tls: { mode: "starttls", caCerts }, dataProtection: "clear" },
     files: { "/a.txt": "clear" },
   }, async ({ client, commands }) => {
     assert.equal(client.dataProtected, false);
@@ -54,7 +54,7 @@ Deno.test("FtpClient FTPS verifies the certificate by default", async () => {
   const server = await FtpServer.start({ tls: SERVER_TLS, anonymous: true });
   try {
     await assert.rejects(
-      FtpClient.connect({ hostname: "localhost", port: server.port, secure: true }),
+      FtpClient.connect({ hostname: "localhost", port: server.port, tls: "starttls" }),
       TlsError,
     );
   } finally {
@@ -62,23 +62,83 @@ Deno.test("FtpClient FTPS verifies the certificate by default", async () => {
   }
 });
 
-Deno.test("FtpClient FTPS fails closed when the server has no AUTH TLS", async () => {
-  const server = await FtpServer.start({ anonymous: true });
+Deno.test('FtpClient tls: "starttls" fails closed, before any credentials, when the server has no AUTH TLS', async () => {
+  const commands: string[] = [];
+  const server = await FtpServer.start({
+    users: { alice: "secret" },
+    onCommand: (line) => commands.push(line),
+  });
   try {
     await assert.rejects(
-      FtpClient.connect({ hostname: "127.0.0.1", port: server.port, secure: true, tls }),
-      TlsError,
+      FtpClient.connect({
+        hostname: "127.0.0.1",
+        port: server.port,
+        user: "alice",
+        password: "secret",
+        tls: { mode: "starttls", caCerts },
+      }),
+      (error: unknown) =>
+        error instanceof TlsError && /AUTH TLS refused/.test(error.message) &&
+        /"starttls"/.test(error.message),
     );
+    assert.deepEqual(commands, ["AUTH TLS"]);
   } finally {
     await server.close();
   }
+});
+
+Deno.test('FtpClient tls: "none" stays plain on a server offering AUTH TLS', async () => {
+  await withFtp({
+    server: { tls: SERVER_TLS },
+    client: { tls: "none" },
+    files: { "/a.txt": "plain" },
+  }, async ({ client, commands }) => {
+    assert.equal(client.secure, false);
+    assert.equal(client.dataProtected, false);
+    assert.ok(!commands.includes("AUTH TLS"));
+    assert.equal(await client.downloadText("a.txt"), "plain");
+  });
+});
+
+Deno.test("FtpClient without a TLS mode is plain, even with TLS options and a server offering AUTH TLS", async () => {
+  await withFtp({
+    server: { tls: SERVER_TLS },
+    client: { tls: { caCerts } },
+    files: { "/a.txt": "plain" },
+  }, async ({ client, commands }) => {
+    assert.equal(client.secure, false);
+    assert.ok(!commands.includes("AUTH TLS"));
+    assert.equal(await client.downloadText("a.txt"), "plain");
+  });
+});
+
+Deno.test("FtpClient rejects a misspelt TLS mode with a TypeError, before connecting", async () => {
+  await assert.rejects(
+    FtpClient.connect({
+      hostname: "127.0.0.1",
+      port: 1,
+      // @ts-expect-error: not a mode
+      tls: "explicit",
+    }),
+    (error: unknown) =>
+      error instanceof TypeError && /Unknown TLS mode "explicit"/.test(error.message),
+  );
+  await assert.rejects(
+    FtpClient.connect({
+      hostname: "127.0.0.1",
+      port: 1,
+      // @ts-expect-error: not a mode
+      tls: { mode: "startls", caCerts },
+    }),
+    TypeError,
+  );
 });
 
 Deno.test("FtpClient and a server requiring TLS session reuse on data connections", async () => {
   const data = pattern(1024 * 1024);
   await withFtp({
     server: { tls: SERVER_TLS, requireTlsSessionReuse: true },
-    client: { hostname: "localhost", secure: true, tls },
+    client: { hostname: "localhost", tls: { mode: "starttls", caCerts } },
     files: { "/f.bin": data },
   }, async ({ client, fs }) => {
     if (client.canResumeTlsSession) {
@@ -102,4 +162,16 @@ Deno.test("FtpClient and a server requiring TLS session reuse on data connection
       assert.equal(await client.pwd(), "/");
     }
   });
+});
+
+Deno.test("FtpClient rejects the removed secure option rather than silently connecting in plain text", async () => {
+  await assert.rejects(
+    FtpClient.connect({
+      hostname: "127.0.0.1",
+      port: 1,
+      // @ts-expect-error: replaced by tls: "starttls" | "implicit"
+      secure: true,
+    }),
+    (error: unknown) => error instanceof TypeError && /tls: "starttls"/.test(error.message),
+  );
 });

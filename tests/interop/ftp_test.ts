@@ -13,6 +13,7 @@ import {
   type FtpFileInfo,
   FtpReplyError,
   FtpTlsSessionReuseError,
+  LimitError,
   parseList,
 } from "../../protocols/ftp/mod.ts";
 
@@ -24,6 +25,9 @@ const VSFTPD = 12121;
 const PROFTPD = 12122;
 const PROFTPD_RELAXED = 12123;
 const PROFTPD_IMPLICIT = 12990;
+/** Explicit FTPS (AUTH TLS), and implicit FTPS, with the interop CA. */
+const STARTTLS: Partial<FtpClientOptions> = { tls: { mode: "starttls", caCerts: [CA] } };
+const IMPLICIT: Partial<FtpClientOptions> = { tls: { mode: "implicit", caCerts: [CA] } };
 
 function connectTo(
   port: number,
@@ -131,9 +135,9 @@ for (
   const [name, port, options] of [
     ["vsftpd passive", VSFTPD, {}],
     ["vsftpd active", VSFTPD, { passive: false }],
-    ["vsftpd FTPS", VSFTPD, { secure: true }],
-    ["proftpd relaxed FTPS", PROFTPD_RELAXED, { secure: true }],
-    ["proftpd implicit FTPS", PROFTPD_IMPLICIT, { secure: "implicit" }],
+    ["vsftpd FTPS", VSFTPD, STARTTLS],
+    ["proftpd relaxed FTPS", PROFTPD_RELAXED, STARTTLS],
+    ["proftpd implicit FTPS", PROFTPD_IMPLICIT, IMPLICIT],
   ] as [string, number, Partial<FtpClientOptions>][]
 ) {
   Deno.test(`interop FTP: 256 MB download, ${name}, SHA-256 checked`, async () => {
@@ -148,7 +152,7 @@ for (
 }
 
 Deno.test("interop FTP: proftpd's default (TLS session reuse required)", async () => {
-  await withClient(PROFTPD, { secure: true }, async (client) => {
+  await withClient(PROFTPD, STARTTLS, async (client) => {
     if (client.canResumeTlsSession) {
       // Node resumes the control session on data connections: accepted.
       assert.equal(
@@ -202,6 +206,24 @@ Deno.test("interop FTP: upload, read back, append, REST resume, rename, delete",
         client.size("upload/renamed file.bin"),
         FtpReplyError,
       );
+    });
+  }
+});
+
+Deno.test("interop FTP: downloadBytes() maxBytes aborts a 256 MB file, the session stays usable", async () => {
+  for (const [port, options] of [[VSFTPD, {}], [PROFTPD_RELAXED, STARTTLS]] as const) {
+    await withClient(port, options, async (client) => {
+      await assert.rejects(
+        client.downloadBytes("big.bin", { maxBytes: 1024 * 1024 }),
+        (error: unknown) => error instanceof LimitError && /RETR big\.bin/.test(error.message),
+      );
+      // A server announcing no size in its 150 reply: the bound is met while reading.
+      await assert.rejects(
+        client.downloadText("big.bin", { maxBytes: 1024 * 1024, ascii: true }),
+        LimitError,
+      );
+      assert.equal(await client.pwd(), "/");
+      assert.equal(await client.downloadText("readme.txt"), "hello from the interop tree\n");
     });
   }
 });

@@ -27,8 +27,7 @@ try {
     port: server.port,
     user: "alice",
     password: "secret",
-    secure: "explicit",
-    tls: { caCerts: [certs("ca.pem")] },
+    tls: { mode: "starttls", caCerts: [certs("ca.pem")] },
   });
   assert.equal(await client.downloadText("hello.txt"), "hello from the FTP server\n");
   await client.upload("buffer.bin", Buffer.from([0, 1, 2, 255]));
