@@ -6,10 +6,9 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { clearTimeout as clearTimer, setTimeout as setTimer } from "node:timers";
 import type { Conn } from "./transport.ts";
-import { ConnectionClosedError, LimitError, ProtocolError, TimeoutError } from "./errors.ts";
-import { type DeadlineOptions, withDeadline } from "./deadline.ts";
+import { ConnectionClosedError, LimitError, ProtocolError } from "./errors.ts";
+import { type DeadlineOptions, Watchdog } from "./deadline.ts";
 
 /** Options of a {@linkcode BufferedReader}. */
 export interface BufferedReaderOptions {
@@ -71,15 +70,6 @@ const utf8 = new TextDecoder();
 /** The first bulk decode window of a run of lines, doubled per decode after. */
 const MIN_WINDOW = 1024;
 
-/** A read bounded by the reader's reusable timer. */
-interface PendingRead {
-  read: Promise<number | null>;
-  conn: Conn;
-  timeoutMs: number;
-  what: () => string;
-  reject: (error: unknown) => void;
-}
-
 /** One step of a dot-block scan: bytes ready, and whether the block ended. */
 interface DotScan {
   out?: Uint8Array;
@@ -127,12 +117,9 @@ export class BufferedReader {
   #lineNext = -1;
   // Stuffed dots found by the current #scanDotBlock step.
   #stuffed: number[] = [];
-  // One timer bounds every read, re-armed with refresh() and referenced only
-  // while a read waits: a new timer per read cost about 10 µs of CPU here,
-  // refresh() and ref()/unref() next to nothing.
-  #timer: ReturnType<typeof setTimer> | undefined;
-  #timerMs = 0;
-  #pending: PendingRead | undefined;
+  // Bounds every read with one reusable deadline on the shared watchdog
+  // timer: a new timer per read cost about 10 µs of CPU here.
+  readonly #watchdog: Watchdog = new Watchdog();
   readonly #maxLine: number;
   readonly #allowBareLf: boolean;
   /** Bounds every read: set it per command. */
@@ -199,57 +186,12 @@ export class BufferedReader {
   }
 
   /**
-   * Bounds a read by `deadline`: its signal through `withDeadline`, its
-   * timeout through the reader's one reusable timer. Either way an expiry
+   * Bounds a read by `deadline` through the reader's watchdog: an expiry
    * closes the connection (its state is unknown) and rejects.
    */
   #bounded(read: Promise<number | null>, what: () => string): Promise<number | null> {
-    const { signal, timeoutMs } = this.deadline;
     const conn = this.#conn;
-    if (!(timeoutMs !== undefined && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
-      return signal || timeoutMs
-        ? withDeadline(read, what(), this.deadline, () => conn.close())
-        : read;
-    }
-    const timed = new Promise<number | null>((resolve, reject) => {
-      const pending: PendingRead = { read, conn, timeoutMs, what, reject };
-      this.#pending = pending;
-      let timer = this.#timer;
-      if (timer === undefined || this.#timerMs !== timeoutMs) {
-        if (timer !== undefined) clearTimer(timer);
-        timer = this.#timer = setTimer(() => this.#expire(), timeoutMs);
-        this.#timerMs = timeoutMs;
-      } else {
-        timer.refresh().ref();
-      }
-      read.then((n) => {
-        this.#settled(pending);
-        resolve(n);
-      }, (error) => {
-        this.#settled(pending);
-        reject(error);
-      });
-    });
-    return signal ? withDeadline(timed, what(), { signal }, () => conn.close()) : timed;
-  }
-
-  /** A read ended: an idle timer must not keep the process alive. */
-  #settled(pending: PendingRead): void {
-    if (this.#pending !== pending) return;
-    this.#pending = undefined;
-    this.#timer?.unref();
-  }
-
-  /** The timer fired: a read still pending has waited `timeoutMs`. */
-  #expire(): void {
-    const pending = this.#pending;
-    if (pending === undefined) return;
-    this.#pending = undefined;
-    pending.read.catch(() => {});
-    pending.conn.close();
-    pending.reject(
-      new TimeoutError(`Cannot ${pending.what()}: no answer within ${pending.timeoutMs} ms`),
-    );
+    return this.#watchdog.wait(read, what, this.deadline, () => conn.close());
   }
 
   #grow(size: number): void {
@@ -534,18 +476,12 @@ export class BufferedReader {
       finished = true;
       options.onDone?.(error);
     };
+    const endAtEof = options.endAtEof ?? false;
     const next = async (): Promise<DotScan> => {
-      for (;;) {
-        const scan = this.#scanDotBlock(lineStart);
-        lineStart = scan.lineStart;
-        if (scan.done || scan.out) return scan;
-        if (!(await this.#fill())) {
-          if (!options.endAtEof) throw this.#closedError("read the dot-terminated block");
-          const out = this.#buf.slice(this.#start, this.#end);
-          this.#start = this.#end;
-          return { out, lineStart, done: true };
-        }
-      }
+      let scan = this.#nextDotPiece(lineStart, endAtEof);
+      if (scan instanceof Promise) scan = await scan;
+      lineStart = scan.lineStart;
+      return scan;
     };
     // A cancel may arrive while a pull is reading: it waits for that read, so
     // two reads never run on the connection at once.
@@ -600,6 +536,37 @@ export class BufferedReader {
         }
       },
     }, { highWaterMark: 0 });
+  }
+
+  /**
+   * The dot-unstuffing loop of {@linkcode dotBlock} and
+   * {@linkcode readDotBlockBytes}: the next unstuffed piece of a block, or
+   * its end. Scans what is buffered and reads more only when nothing usable
+   * is there; synchronous when the buffer already holds a piece, so a block
+   * that arrived whole costs no promise.
+   *
+   * @param lineStart Whether the next unread byte starts a line (carry the
+   * returned `lineStart` into the next call).
+   * @param endAtEof Whether a clean end of stream ends the block (its
+   * buffered rest is the last piece) instead of throwing.
+   */
+  #nextDotPiece(lineStart: boolean, endAtEof: boolean): DotScan | Promise<DotScan> {
+    const scan = this.#scanDotBlock(lineStart);
+    return scan.done || scan.out ? scan : this.#fillDotPiece(scan.lineStart, endAtEof);
+  }
+
+  async #fillDotPiece(lineStart: boolean, endAtEof: boolean): Promise<DotScan> {
+    for (;;) {
+      if (!(await this.#fill())) {
+        if (!endAtEof) throw this.#closedError("read the dot-terminated block");
+        const out = this.#buf.slice(this.#start, this.#end);
+        this.#start = this.#end;
+        return { out, lineStart, done: true };
+      }
+      const scan = this.#scanDotBlock(lineStart);
+      if (scan.done || scan.out) return scan;
+      lineStart = scan.lineStart;
+    }
   }
 
   /**
@@ -703,7 +670,8 @@ export class BufferedReader {
     let more: Uint8Array[] | undefined;
     let total = 0;
     for (;;) {
-      const scan = this.#scanDotBlock(lineStart);
+      let scan = this.#nextDotPiece(lineStart, false);
+      if (scan instanceof Promise) scan = await scan;
       lineStart = scan.lineStart;
       const out = scan.out;
       if (out) {
@@ -719,10 +687,6 @@ export class BufferedReader {
         onProgress?.(total);
       }
       if (scan.done) break;
-      // Everything usable was taken: the rest of the block is not here yet.
-      if (!(await this.#fill())) {
-        throw this.#closedError("read the dot-terminated block");
-      }
     }
     if (more === undefined) return first ?? new Uint8Array(0);
     const all = new Uint8Array(total);

@@ -23,6 +23,7 @@ export * from "./buffered_reader.ts";
 export * from "./reply.ts";
 export * from "./writer.ts";
 export * from "./session.ts";
+export * from "./serve.ts";
 export * from "./sasl.ts";
 export * from "./sasl_server.ts";
 export * from "./memory_conn.ts";

@@ -9,7 +9,7 @@
 import { BufferedReader, type BufferedReaderOptions } from "./buffered_reader.ts";
 import type { Conn, TlsOptions } from "./transport.ts";
 import { startTls } from "./transport.ts";
-import { type DeadlineOptions, withDeadline } from "./deadline.ts";
+import { type DeadlineOptions, Watchdog, withDeadline } from "./deadline.ts";
 import { ConnectionClosedError, TlsError } from "./errors.ts";
 import { encodeCommands } from "./writer.ts";
 import { readReply, type ReadReplyOptions, type Reply } from "./reply.ts";
@@ -134,6 +134,8 @@ export class Session {
   /** The transcript hook, if any. */
   readonly onTranscript: ((entry: TranscriptEntry) => void) | undefined;
   #closed = false;
+  // Bounds each write with one reusable deadline (reads have the reader's).
+  readonly #writes: Watchdog = new Watchdog();
 
   /**
    * Wraps a connection.
@@ -234,9 +236,9 @@ export class Session {
    */
   async write(bytes: Uint8Array): Promise<void> {
     const conn = this.#conn;
-    await withDeadline(
+    await this.#writes.wait(
       conn.write(bytes),
-      `write to ${this.hostname}`,
+      () => `write to ${this.hostname}`,
       this.reader.deadline,
       () => conn.close(),
     );

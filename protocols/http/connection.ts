@@ -8,6 +8,7 @@
 import {
   type Conn,
   ConnectionClosedError,
+  DeadlineTimer,
   LimitError,
   TimeoutError,
   type TlsOptions,
@@ -32,7 +33,6 @@ import type { HttpHeadersInit } from "./request_head.ts";
 import type { HttpBodyInit } from "./body.ts";
 import { decodeHttpBody } from "./decompress.ts";
 import { connectTimed } from "./_connect.ts";
-import { armWatch, startWatch, stopWatch, type Watch } from "./_watchdog.ts";
 import { type HttpBodySource, HttpResponse } from "./response.ts";
 import { iterate, pumpBody } from "./_upload.ts";
 import { planRequest, type RequestPlan } from "./_request_plan.ts";
@@ -186,11 +186,9 @@ export class HttpConnection {
   #started = false;
   #keepAliveTimeoutMs: number | undefined;
   #onRelease: ((connection: HttpConnection, reusable: boolean) => void) | undefined;
-  // Per exchange: the deadline, what expired it, the abort hook.
-  #watch: Watch = { at: Infinity, fire: () => this.#onDeadline() };
-  #watching = false;
-  // Whether the watch joined the shared watchdog (once, until close).
-  #watched = false;
+  // Per exchange: the deadline (on the core's shared watchdog timer), what
+  // expired it, the abort hook.
+  readonly #timer: DeadlineTimer = new DeadlineTimer(() => this.#onDeadline());
   #phase: HttpTimeoutPhase = "headers";
   #phaseTimeout = 0;
   #expired: unknown = undefined;
@@ -306,34 +304,20 @@ export class HttpConnection {
     if (wasBusy) this.#onRelease?.(this, false);
   }
 
-  /** Arms the deadline of a phase (no timer, no set insertion per call). */
+  /** Arms the deadline of a phase (a timestamp write: no timer per call). */
   #deadline(phase: HttpTimeoutPhase, timeoutMs: number): void {
     this.#phase = phase;
     this.#phaseTimeout = timeoutMs;
-    const watch = this.#watch;
-    if (!(timeoutMs > 0 && timeoutMs < Infinity)) {
-      watch.at = Infinity;
-      this.#watching = false;
-      return;
-    }
-    watch.at = Date.now() + timeoutMs;
-    this.#watching = true;
-    if (this.#watched) {
-      // Re-arms the shared timer when this deadline is earlier than its next tick.
-      armWatch(watch.at);
-    } else {
-      this.#watched = true;
-      startWatch(watch);
-    }
+    // Not a positive finite timeout: disarms.
+    this.#timer.arm(timeoutMs);
   }
 
   /** Pushes the body's idle deadline out after progress. */
   #touch(): void {
-    if (this.#watching) this.#watch.at = Date.now() + this.#phaseTimeout;
+    if (this.#timer.armed) this.#timer.arm(this.#phaseTimeout);
   }
 
   #onDeadline(): void {
-    this.#watching = false;
     const { hostname, port } = this.#conn.remoteAddr;
     const what = this.#phase === "headers" ? "read the response head" : "read the response body";
     this.#expire(
@@ -358,12 +342,7 @@ export class HttpConnection {
   }
 
   #end(): void {
-    this.#watch.at = Infinity;
-    this.#watching = false;
-    if (this.#state === "closed" && this.#watched) {
-      this.#watched = false;
-      stopWatch(this.#watch);
-    }
+    this.#timer.disarm();
     if (this.#signal !== undefined) {
       this.#signal.removeEventListener("abort", this.#onAbort);
       this.#signal = undefined;

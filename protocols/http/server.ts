@@ -14,8 +14,10 @@ import {
   BufferedReader,
   type Conn,
   connect,
+  type ConnectionLoop,
   listen,
   type Listener,
+  serveConnections,
   type ServerTlsOptions,
 } from "../_core/mod.ts";
 import {
@@ -156,10 +158,10 @@ export class HttpTestServer {
   #listener: Listener;
   #options: HttpTestServerOptions;
   #routes: { method: string; path: string; handler: HttpTestHandler }[] = [];
-  #conns = new Set<Conn>();
-  #tasks = new Set<Promise<void>>();
+  // Proxy mode: the upstream connections of CONNECT tunnels.
+  #upstreams = new Set<Conn>();
   #closing = new AbortController();
-  #accepting: Promise<void>;
+  #loop: ConnectionLoop;
   #connections = 0;
   /** Every request received, in order. */
   readonly requests: HttpTestRequest[] = [];
@@ -169,7 +171,13 @@ export class HttpTestServer {
   private constructor(listener: Listener, options: HttpTestServerOptions) {
     this.#listener = listener;
     this.#options = options;
-    this.#accepting = this.#acceptLoop();
+    this.#loop = serveConnections(listener, (conn) => {
+      const id = ++this.#connections;
+      return {
+        run: () => this.#serve(conn, id).finally(() => conn.close()),
+        close: () => conn.close(),
+      };
+    });
   }
 
   /**
@@ -345,25 +353,6 @@ export class HttpTestServer {
         body: "authentication required",
       };
     };
-  }
-
-  async #acceptLoop(): Promise<void> {
-    for (;;) {
-      const conn = await this.#listener.accept();
-      if (conn === null) return;
-      if (this.#closing.signal.aborted) {
-        conn.close();
-        continue;
-      }
-      const id = ++this.#connections;
-      this.#conns.add(conn);
-      const task = this.#serve(conn, id).catch(() => {}).finally(() => {
-        conn.close();
-        this.#conns.delete(conn);
-        this.#tasks.delete(task);
-      });
-      this.#tasks.add(task);
-    }
   }
 
   #sleep(ms: number): Promise<void> {
@@ -547,7 +536,7 @@ export class HttpTestServer {
       );
       return;
     }
-    this.#conns.add(upstream);
+    this.#upstreams.add(upstream);
     try {
       await client.write(encoder.encode("HTTP/1.1 200 Connection Established\r\n\r\n"));
       const up = (async () => {
@@ -569,7 +558,7 @@ export class HttpTestServer {
       await Promise.all([up, down]);
     } finally {
       upstream.close();
-      this.#conns.delete(upstream);
+      this.#upstreams.delete(upstream);
     }
   }
 
@@ -642,10 +631,8 @@ export class HttpTestServer {
   /** Stops listening and closes every connection. */
   async close(): Promise<void> {
     this.#closing.abort();
-    this.#listener.close();
-    for (const conn of this.#conns) conn.close();
-    await this.#accepting;
-    await Promise.all([...this.#tasks]);
+    for (const upstream of this.#upstreams) upstream.close();
+    await this.#loop.close();
   }
 
   /** Closes; for `await using`. */

@@ -11,6 +11,7 @@ import type { Conn, Listener, NetAddress, ServerTlsOptions } from "../_core/tran
 import { SASL_SERVER_MECHANISMS, type SaslAccounts } from "../_core/sasl_server.ts";
 import type { TranscriptEntry } from "../_core/session.ts";
 import type { MailStore } from "../mail/store.ts";
+import { type ConnectionLoop, serveConnections } from "../_core/serve.ts";
 import { type ServerContext, ServerSession } from "./_server_session.ts";
 
 /** Options of {@linkcode Pop3Server.listen}. */
@@ -127,9 +128,7 @@ function toAccounts(accounts: Pop3ServerOptions["accounts"]): SaslAccounts {
 export class Pop3Server {
   readonly #listener: Listener | undefined;
   readonly #ctx: ServerContext;
-  readonly #sessions = new Set<ServerSession>();
-  readonly #running = new Set<Promise<void>>();
-  #accepting: Promise<void> | undefined;
+  readonly #loop: ConnectionLoop;
 
   /**
    * Creates a server without a listener; feed it connections with
@@ -155,7 +154,7 @@ export class Pop3Server {
       locked: new Set(),
       onTranscript: options.onTranscript,
     };
-    if (listener) this.#accepting = this.#acceptLoop(listener);
+    this.#loop = serveConnections(listener, (conn) => new ServerSession(this.#ctx, conn));
   }
 
   /**
@@ -194,10 +193,6 @@ export class Pop3Server {
     return this.#listener.addr;
   }
 
-  async #acceptLoop(listener: Listener): Promise<void> {
-    for await (const conn of listener) this.serve(conn);
-  }
-
   /**
    * Serves one connection (accepted by `listen()` from the core) until it
    * ends.
@@ -212,14 +207,7 @@ export class Pop3Server {
    * @returns Resolves when the conversation is over.
    */
   serve(conn: Conn): Promise<void> {
-    const session = new ServerSession(this.#ctx, conn);
-    this.#sessions.add(session);
-    const running = session.run().finally(() => {
-      this.#sessions.delete(session);
-      this.#running.delete(running);
-    });
-    this.#running.add(running);
-    return running;
+    return this.#loop.serve(conn);
   }
 
   /**
@@ -232,10 +220,7 @@ export class Pop3Server {
    * ```
    */
   async close(): Promise<void> {
-    this.#listener?.close();
-    await this.#accepting;
-    for (const session of this.#sessions) session.close();
-    await Promise.all(this.#running);
+    await this.#loop.close();
   }
 
   /** Calls {@linkcode close}. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { type Conn, listen, type Listener } from "../_core/transport.ts";
+import { type ConnectionLoop, serveConnections } from "../_core/serve.ts";
 import { SASL_SERVER_MECHANISMS, type SaslAccounts } from "../_core/sasl_server.ts";
 import { InvalidArgumentError } from "../_core/writer.ts";
 import { type MailStore, MemoryMailStore } from "../mail/store.ts";
@@ -68,13 +69,10 @@ export class SmtpServer {
   /** Every accepted transaction, in order (unless `record: false`). */
   readonly transactions: SmtpServerTransaction[] = [];
   #listener: Listener;
-  #sessions = new Set<SmtpServerSession>();
-  #running = new Set<Promise<void>>();
-  #accepting: Promise<void>;
+  #loop: ConnectionLoop;
   #options: SmtpServerOptions;
   #accounts: SaslAccounts | undefined;
   #mechanisms: readonly string[];
-  #closed = false;
 
   private constructor(listener: Listener, options: SmtpServerOptions) {
     this.#listener = listener;
@@ -84,7 +82,7 @@ export class SmtpServer {
     this.#mechanisms = (options.authMechanisms ?? SASL_SERVER_MECHANISMS).map((m) =>
       m.toUpperCase()
     );
-    this.#accepting = this.#acceptLoop();
+    this.#loop = serveConnections(listener, (conn) => this.#session(conn));
   }
 
   /**
@@ -126,16 +124,6 @@ export class SmtpServer {
     return this.#listener.addr.hostname;
   }
 
-  async #acceptLoop(): Promise<void> {
-    for await (const conn of this.#listener) {
-      if (this.#closed) {
-        conn.close();
-        continue;
-      }
-      this.handle(conn);
-    }
-  }
-
   /**
    * Serves one connection accepted elsewhere (a Unix socket, say), as if it
    * came through the listener.
@@ -149,7 +137,11 @@ export class SmtpServer {
    * @returns Resolves when the session ends.
    */
   handle(conn: Conn): Promise<void> {
-    const session = new SmtpServerSession({
+    return this.#loop.serve(conn);
+  }
+
+  #session(conn: Conn): SmtpServerSession {
+    return new SmtpServerSession({
       options: this.#options,
       store: this.store,
       accounts: this.#accounts,
@@ -158,13 +150,6 @@ export class SmtpServer {
         if (this.#options.record !== false) this.transactions.push(transaction);
       },
     }, conn);
-    this.#sessions.add(session);
-    const running = session.run().finally(() => {
-      this.#sessions.delete(session);
-      this.#running.delete(running);
-    });
-    this.#running.add(running);
-    return running;
   }
 
   /**
@@ -179,11 +164,7 @@ export class SmtpServer {
    * ```
    */
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#listener.close();
-    for (const session of this.#sessions) session.close();
-    await this.#accepting;
-    await Promise.allSettled([...this.#running]);
+    await this.#loop.close();
   }
 
   /** Calls {@linkcode SmtpServer.close}, for `await using`. */

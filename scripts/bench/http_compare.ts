@@ -76,9 +76,7 @@ async function run(cmd: string, args: string[]): Promise<string> {
     .output();
   if (!out.success) {
     throw new Error(
-      `${cmd} ${args.join(" ")} failed: ${
-        new TextDecoder().decode(out.stderr)
-      }`,
+      `${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`,
     );
   }
   return new TextDecoder().decode(out.stdout);
@@ -317,8 +315,7 @@ rows.push("|---|---|---:|---:|---:|---:|---:|---:|");
 for (const group of groups) {
   const inGroup = cases.filter((c) => c.group === group);
   const isBig = group.startsWith("256");
-  const values = (c: Case) =>
-    samples.get(c)!.map((r) => isBig ? r.mbps : r.rps);
+  const values = (c: Case) => samples.get(c)!.map((r) => isBig ? r.mbps : r.rps);
   const value = (c: Case) => median(values(c));
   const ref = (name: string) => {
     const c = inGroup.find((x) => x.client === name);
@@ -334,16 +331,12 @@ for (const group of groups) {
     const user = median(samples.get(c)!.map((r) => r.userUs ?? 0));
     const rss = median(samples.get(c)!.map((r) => r.rssMb));
     const cpuText = cpu > 0
-      ? `${user.toFixed(0)} + ${(cpu - user).toFixed(0)} µs/${
-        isBig ? "MB" : "req"
-      }`
+      ? `${user.toFixed(0)} + ${(cpu - user).toFixed(0)} µs/${isBig ? "MB" : "req"}`
       : "–";
     rows.push(
-      `| ${group} | ${c.client} | ${v.toFixed(0)} ${unit} | ${
-        Math.min(...all).toFixed(0)
-      }–${Math.max(...all).toFixed(0)} | ${cpuText} | ${
-        (conn / v).toFixed(2)
-      }× | ${(fetchRef / v).toFixed(2)}× | ${
+      `| ${group} | ${c.client} | ${v.toFixed(0)} ${unit} | ${Math.min(...all).toFixed(0)}–${
+        Math.max(...all).toFixed(0)
+      } | ${cpuText} | ${(conn / v).toFixed(2)}× | ${(fetchRef / v).toFixed(2)}× | ${
         rss > 0 ? `${rss.toFixed(0)} MB` : "–"
       } |`,
     );

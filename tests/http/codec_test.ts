@@ -144,7 +144,8 @@ Deno.test("chooseHttpAuthChallenge() prefers the strongest supported scheme", ()
     "SHA-256",
   );
   assert.equal(pick('Digest realm="x", nonce="n", algorithm=SHA-1'), undefined);
-  assert.equal(pick('Digest realm="x", nonce="n", qop="auth-int"'), undefined);
+  assert.equal(pick('Digest realm="x", nonce="n", qop="auth-int"')?.scheme, "digest");
+  assert.equal(pick('Digest realm="x", nonce="n", qop="auth-conf"'), undefined);
   assert.equal(pick("Bearer realm=x"), undefined);
 });
 

@@ -3,7 +3,7 @@
 // framing fast path, lent bodies, body source, request-head memo) checked
 // against the string parsers of parse.ts and over memory connections.
 import assert from "../_assert.ts";
-import { memoryConn } from "../../protocols/_core/mod.ts";
+import { DeadlineTimer, memoryConn } from "../../protocols/_core/mod.ts";
 import {
   httpBodyFraming,
   HttpConnection,
@@ -15,7 +15,6 @@ import {
   type HttpResponseHead,
 } from "../../protocols/http/mod.ts";
 import { framingOf, scanHead, WireHead } from "../../protocols/http/_head_bytes.ts";
-import { watchCount } from "../../protocols/http/_watchdog.ts";
 
 function latin1Bytes(text: string): Uint8Array {
   // A multiple of 4 bytes, as the connection's buffer is (the scan reads words).
@@ -297,25 +296,29 @@ Deno.test("HttpConnection re-sends remembered heads only while method, target an
   assert.equal(http.idle, true);
 });
 
-Deno.test("HttpConnection leaves the shared watchdog when it closes", async () => {
-  const before = watchCount();
+Deno.test("HttpConnection holds a watchdog deadline only while an exchange runs", async () => {
+  const before = DeadlineTimer.armedCount();
   const conns = [];
   for (let i = 0; i < 3; i++) {
     const http = new HttpConnection(
-      memoryConn(["HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"]),
+      memoryConn(["HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n", "x"]),
       { host: "h" },
     );
-    await (await http.request()).bytes();
-    conns.push(http);
+    const response = await http.request();
+    // The body is unread: its idle deadline is armed.
+    assert.equal(DeadlineTimer.armedCount(), before + i + 1);
+    conns.push({ http, response });
   }
-  assert.equal(watchCount(), before + 3);
-  for (const http of conns) http.close();
-  // Not reusable: released closed, and gone from the watchdog too.
+  for (const { response } of conns) await response.bytes();
+  // Idle keep-alive connections hold no deadline.
+  assert.equal(DeadlineTimer.armedCount(), before);
+  for (const { http } of conns) http.close();
+  // Not reusable: released closed, with no deadline left either.
   const closing = new HttpConnection(
     memoryConn(["HTTP/1.1 200 OK\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"]),
     { host: "h" },
   );
   await (await closing.request()).bytes();
   assert.equal(closing.closed, true);
-  assert.equal(watchCount(), before);
+  assert.equal(DeadlineTimer.armedCount(), before);
 });
