@@ -7,6 +7,7 @@
  */
 import type { Listener, ServerTlsOptions } from "../_core/transport.ts";
 import { listen } from "../_core/transport.ts";
+import { type ConnectionLoop, serveConnections } from "../_core/serve.ts";
 import { FtpMemoryFileSystem, type FtpServerFileSystem } from "./server_fs.ts";
 import { ServerSession } from "./_server_session.ts";
 
@@ -73,9 +74,7 @@ export interface FtpServerOptions {
  */
 export class FtpServer {
   readonly #listener: Listener;
-  readonly #sessions = new Set<ServerSession>();
-  readonly #runs = new Set<Promise<void>>();
-  readonly #accepting: Promise<void>;
+  readonly #loop: ConnectionLoop;
   /** The file tree served. */
   readonly fs: FtpServerFileSystem;
 
@@ -100,17 +99,7 @@ export class FtpServer {
       greeting: "portline FTP server ready",
       onCommand: options.onCommand,
     };
-    this.#accepting = (async () => {
-      for await (const conn of listener) {
-        const session = new ServerSession(conn, config);
-        this.#sessions.add(session);
-        const run = session.run().finally(() => {
-          this.#sessions.delete(session);
-          this.#runs.delete(run);
-        });
-        this.#runs.add(run);
-      }
-    })();
+    this.#loop = serveConnections(listener, (conn) => new ServerSession(conn, config));
   }
 
   /**
@@ -144,10 +133,7 @@ export class FtpServer {
 
   /** Stops listening, closes every session and waits for them to end. */
   async close(): Promise<void> {
-    this.#listener.close();
-    await this.#accepting;
-    for (const session of this.#sessions) session.close();
-    await Promise.all([...this.#runs]);
+    await this.#loop.close();
   }
 
   /** Same as {@linkcode FtpServer.close}. */
