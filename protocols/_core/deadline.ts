@@ -102,11 +102,12 @@ const MAX_DELAY = 2 ** 31 - 1;
  * import { DeadlineTimer } from "@portline/portline/core";
  * import assert from "node:assert/strict";
  *
- * const fired = Promise.withResolvers<void>();
- * const deadline = new DeadlineTimer(() => fired.resolve(), { keepAlive: true });
+ * let expired!: () => void;
+ * const fired = new Promise<void>((resolve) => expired = resolve);
+ * const deadline = new DeadlineTimer(() => expired(), { keepAlive: true });
  * deadline.arm(10);
  * assert.equal(deadline.armed, true);
- * await fired.promise;
+ * await fired;
  * assert.equal(deadline.armed, false);
  *
  * deadline.arm(60_000);

@@ -8,13 +8,20 @@ import {
   Watchdog,
 } from "../../protocols/_core/mod.ts";
 
+/** Promise.withResolvers, which Node 20 (the npm build's test run) lacks. */
+function resolvers<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => resolve = r);
+  return { promise, resolve };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 Deno.test("DeadlineTimer fires once, disarmed first, and may re-arm", async () => {
   let fired = 0;
-  const done = Promise.withResolvers<void>();
+  const done = resolvers<void>();
   const deadline = new DeadlineTimer(() => {
     fired++;
     assert.equal(deadline.armed, false);
@@ -44,7 +51,7 @@ Deno.test("DeadlineTimer.disarm() and a non-positive or infinite timeout stop it
 
 Deno.test("DeadlineTimer: moving a deadline later or earlier is honoured", async () => {
   const order: string[] = [];
-  const all = Promise.withResolvers<void>();
+  const all = resolvers<void>();
   const late = new DeadlineTimer(() => order.push("late"), { keepAlive: true });
   const early = new DeadlineTimer(() => {
     order.push("early");
@@ -65,7 +72,7 @@ Deno.test("DeadlineTimer: moving a deadline later or earlier is honoured", async
 Deno.test("DeadlineTimer: many deadlines share the watchdog and each fires", async () => {
   const before = DeadlineTimer.armedCount();
   const fired = new Set<number>();
-  const all = Promise.withResolvers<void>();
+  const all = resolvers<void>();
   const deadlines = Array.from({ length: 20 }, (_, i) =>
     new DeadlineTimer(() => {
       fired.add(i);
@@ -80,7 +87,7 @@ Deno.test("DeadlineTimer: many deadlines share the watchdog and each fires", asy
 });
 
 Deno.test("DeadlineTimer: a throwing callback does not stop the others", async () => {
-  const done = Promise.withResolvers<void>();
+  const done = resolvers<void>();
   new DeadlineTimer(() => {
     throw new Error("boom");
   }, { keepAlive: true }).arm(5);
