@@ -6,6 +6,14 @@
  * @module
  */
 import * as fs from "node:fs/promises";
+import { readSync } from "node:fs";
+
+/**
+ * A read served by the page cache takes tens of microseconds; one that takes
+ * longer went to the disk (or a network file system), where blocking the
+ * event loop would stall every other connection.
+ */
+const SYNC_READ_BUDGET_MS = 2;
 
 /** A local file opened for reading. */
 export interface LocalFileReader {
@@ -48,6 +56,13 @@ export interface LocalStat {
 /**
  * Opens a file for reading from `offset`.
  *
+ * Reads are synchronous while each one stays within a small budget (the file
+ * is in the page cache) and asynchronous from the first that does not. An
+ * asynchronous read hands the work to a thread pool and back, which cost
+ * 2–3x the CPU of a synchronous one for 256 KiB blocks here (a 256 MB upload:
+ * 65–82 ms user + 225–323 ms system against 9–35 + 152–176 ms), and on a
+ * busy machine CPU is what an upload runs short of.
+ *
  * @param path The file.
  * @param offset Where to start.
  * @returns The reader.
@@ -56,8 +71,17 @@ export async function openLocalReader(path: string, offset = 0): Promise<LocalFi
   const handle = await fs.open(path, "r");
   const size = (await handle.stat()).size;
   let position = offset;
+  let sync = true;
   const read = async (buffer: Uint8Array, at: number): Promise<number> => {
-    const { bytesRead } = await handle.read(buffer, at, buffer.byteLength - at, position);
+    const length = buffer.byteLength - at;
+    let bytesRead: number;
+    if (sync) {
+      const started = performance.now();
+      bytesRead = readSync(handle.fd, buffer, at, length, position);
+      if (performance.now() - started > SYNC_READ_BUDGET_MS) sync = false;
+    } else {
+      ({ bytesRead } = await handle.read(buffer, at, length, position));
+    }
     position += bytesRead;
     return bytesRead;
   };

@@ -1553,10 +1553,12 @@ export class FtpClient {
               const n = await next;
               if (n === 0 || transfer.aborted) break;
               const block = current.subarray(0, n);
-              // Read ahead into the other buffer while this block is written.
+              // Read ahead into the other buffer while this block is written
+              // (the write goes first: a read from the page cache is synchronous).
               [current, spare] = [spare, current];
+              const writing = transfer.write(ascii ? ascii.push(block) : block);
               next = file.readFull(current);
-              await transfer.write(ascii ? ascii.push(block) : block);
+              await writing;
               progress.add(n);
             }
           } finally {
