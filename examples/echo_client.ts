@@ -16,6 +16,19 @@ import { BufferedReader, connect } from "../protocols/_core/mod.ts";
  * @param port The server's port.
  * @param message The line to send.
  * @returns The echoed line.
+ *
+ * @example Usage
+ * ```ts
+ * import { echoOnce } from "./echo_client.ts";
+ * import { startEchoServer } from "./echo_server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { listener, done } = startEchoServer(0);
+ * const { port } = listener.addr as Deno.NetAddr;
+ * assert.equal(await echoOnce("127.0.0.1", port, "Hello, world"), "Hello, world");
+ * listener.close();
+ * await done;
+ * ```
  */
 export async function echoOnce(hostname: string, port: number, message: string): Promise<string> {
   const conn = await connect({ hostname, port, timeoutMs: 5000 });

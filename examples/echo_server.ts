@@ -14,6 +14,26 @@
  * Echoes one client's bytes until it closes its side.
  *
  * @param conn The accepted connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { serveEchoClient } from "./echo_server.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const { port } = listener.addr as Deno.NetAddr;
+ * const client = await Deno.connect({ hostname: "127.0.0.1", port });
+ * const served = serveEchoClient(await listener.accept());
+ * await client.write(new TextEncoder().encode("ping"));
+ * await client.closeWrite();
+ * const echoed = new Uint8Array(4);
+ * let got = 0;
+ * while (got < 4) got += (await client.read(echoed.subarray(got))) ?? 4;
+ * assert.equal(new TextDecoder().decode(echoed), "ping");
+ * await served;
+ * client.close();
+ * listener.close();
+ * ```
  */
 export async function serveEchoClient(conn: Deno.Conn): Promise<void> {
   const buffer = new Uint8Array(64 * 1024);
@@ -41,6 +61,22 @@ export async function serveEchoClient(conn: Deno.Conn): Promise<void> {
  * @param port The TCP port; 0 picks a free one.
  * @param hostname The address to bind.
  * @returns The listener (close it to stop) and a promise that settles when it stops.
+ *
+ * @example Two clients at once
+ * ```ts
+ * import { startEchoServer } from "./echo_server.ts";
+ * import { echoOnce } from "./echo_client.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { listener, done } = startEchoServer(0);
+ * const { port } = listener.addr as Deno.NetAddr;
+ * // A first client stays connected while a second one is served.
+ * const idle = await Deno.connect({ hostname: "127.0.0.1", port });
+ * assert.equal(await echoOnce("127.0.0.1", port, "hello"), "hello");
+ * idle.close();
+ * listener.close();
+ * await done;
+ * ```
  */
 export function startEchoServer(
   port = 50007,

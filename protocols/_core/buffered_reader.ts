@@ -10,7 +10,19 @@ import type { Conn } from "./transport.ts";
 import { ConnectionClosedError, LimitError, ProtocolError } from "./errors.ts";
 import { type DeadlineOptions, Watchdog } from "./deadline.ts";
 
-/** Options of a {@linkcode BufferedReader}. */
+/**
+ * Options of a {@linkcode BufferedReader}.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, type BufferedReaderOptions, LimitError, memoryConn } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: BufferedReaderOptions = { maxLineBytes: 16, allowBareLf: false };
+ * const reader = new BufferedReader(memoryConn(["x".repeat(100) + "\r\n"]), options);
+ * await assert.rejects(reader.readLine(), LimitError);
+ * ```
+ */
 export interface BufferedReaderOptions {
   /**
    * The size of the reused read buffer. 64 KiB measured fastest here.
@@ -33,7 +45,21 @@ export interface BufferedReaderOptions {
   allowBareLf?: boolean;
 }
 
-/** Options of {@linkcode BufferedReader.dotBlock}. */
+/**
+ * Options of {@linkcode BufferedReader.dotBlock}.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, type DotBlockOptions, memoryConn } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * let bytes = 0;
+ * const options: DotBlockOptions = { onCancel: "drain", onProgress: (n) => bytes = n };
+ * const reader = new BufferedReader(memoryConn(["hi\r\n.\r\n"]));
+ * for await (const _ of reader.dotBlock(options));
+ * assert.equal(bytes, 4);
+ * ```
+ */
 export interface DotBlockOptions {
   /** A clean end of stream also ends the block (Gopher text). */
   endAtEof?: boolean;
@@ -50,7 +76,19 @@ export interface DotBlockOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** Options of {@linkcode BufferedReader.readDotBlockBytes}. */
+/**
+ * Options of {@linkcode BufferedReader.readDotBlockBytes}.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, LimitError, memoryConn, type ReadDotBlockOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadDotBlockOptions = { maxBytes: 4 };
+ * const reader = new BufferedReader(memoryConn(["too long\r\n.\r\n"]));
+ * await assert.rejects(reader.readDotBlockBytes(options), LimitError);
+ * ```
+ */
 export interface ReadDotBlockOptions {
   /**
    * The most bytes accepted (after unstuffing); a longer block throws a
@@ -75,6 +113,17 @@ interface DotScan {
   out?: Uint8Array;
   lineStart: boolean;
   done: boolean;
+}
+
+/**
+ * Checks a limit option: a number of at least `least` (Infinity allowed); a
+ * NaN or negative limit would silently lift the bound.
+ */
+function positiveLimit(value: number, what: string, name: string, least = 1): number {
+  if (typeof value !== "number" || !(value >= least)) {
+    throw new RangeError(`Cannot ${what}: ${name} must be a number >= ${least}, got ${value}`);
+  }
+  return value;
 }
 
 type Latin1Buffer = Buffer & { latin1Slice?: (start: number, end: number) => string };
@@ -130,13 +179,21 @@ export class BufferedReader {
    *
    * @param conn The connection to read from.
    * @param options Buffer size, line limit and bare-LF tolerance.
+   * @throws {RangeError} When `bufferSize` is not a positive integer or
+   * `maxLineBytes` is not a number of at least 1.
    */
   constructor(conn: Conn, options: BufferedReaderOptions = {}) {
+    const bufferSize = options.bufferSize ?? 65536;
+    if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(
+        `Cannot create reader: bufferSize must be a positive integer, got ${bufferSize}`,
+      );
+    }
     this.#conn = conn;
-    this.#buf = new Uint8Array(options.bufferSize ?? 65536);
+    this.#buf = new Uint8Array(bufferSize);
     this.#latin = Buffer.from(this.#buf.buffer, 0, this.#buf.byteLength) as Latin1Buffer;
     this.#words = new Int32Array(this.#buf.buffer, 0, this.#buf.byteLength >>> 2);
-    this.#maxLine = options.maxLineBytes ?? 65536;
+    this.#maxLine = positiveLimit(options.maxLineBytes ?? 65536, "create reader", "maxLineBytes");
     this.#allowBareLf = options.allowBareLf ?? true;
   }
 
@@ -661,9 +718,15 @@ export class BufferedReader {
    * @throws {LimitError} When the block exceeds `maxBytes`; the rest of it is
    * left unread, so the connection's state is unknown (close it).
    * @throws {ConnectionClosedError} When the stream ends before the terminator.
+   * @throws {RangeError} When `maxBytes` is negative or not a number.
    */
   async readDotBlockBytes(options: ReadDotBlockOptions = {}): Promise<Uint8Array> {
-    const maxBytes = options.maxBytes ?? Infinity;
+    const maxBytes = positiveLimit(
+      options.maxBytes ?? Infinity,
+      "read the dot-terminated block",
+      "maxBytes",
+      0,
+    );
     const onProgress = options.onProgress;
     let lineStart = true;
     let first: Uint8Array | undefined;

@@ -10,13 +10,29 @@
 import { clearTimeout as clearTimer, setTimeout as setTimer } from "node:timers";
 import { TimeoutError } from "./errors.ts";
 
-/** What bounds one wait. */
+/**
+ * What bounds one wait.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, type DeadlineOptions, memoryConn } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const reader = new BufferedReader(memoryConn(["+OK\r\n"]));
+ * const deadline: DeadlineOptions = { timeoutMs: 5000, signal: new AbortController().signal };
+ * reader.deadline = deadline;
+ * assert.equal(await reader.readLine(), "+OK");
+ * ```
+ */
 export interface DeadlineOptions {
   /** Aborting rejects with `signal.reason`. */
   signal?: AbortSignal | undefined;
   /** Rejects with a `TimeoutError` after this many milliseconds. */
   timeoutMs?: number | undefined;
 }
+
+/** The longest delay a runtime timer takes (2^31 - 1 ms); longer ones re-arm. */
+const MAX_DELAY = 2 ** 31 - 1;
 
 /**
  * Races `promise` against `signal` and `timeoutMs`. When either wins,
@@ -28,6 +44,20 @@ export interface DeadlineOptions {
  * @param options The signal and timeout.
  * @param onExpire Called once when the wait is cut short.
  * @returns The wait's result.
+ *
+ * @example Usage
+ * ```ts
+ * import { TimeoutError, withDeadline } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(await withDeadline(Promise.resolve(1), "read", { timeoutMs: 1000 }), 1);
+ * let closed = false;
+ * await assert.rejects(
+ *   withDeadline(new Promise(() => {}), "read reply", { timeoutMs: 10 }, () => closed = true),
+ *   TimeoutError,
+ * );
+ * assert.equal(closed, true);
+ * ```
  */
 export function withDeadline<T>(
   promise: Promise<T>,
@@ -59,10 +89,18 @@ export function withDeadline<T>(
     const onAbort = () => expire(signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     if (timeoutMs !== undefined && timeoutMs > 0 && timeoutMs < Infinity) {
-      timer = setTimeout(
-        () => expire(new TimeoutError(`Cannot ${what}: no answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      // Runtime timers take at most 2^31 - 1 ms (a longer delay fires at
+      // once): a longer timeout waits in steps.
+      const due = Date.now() + timeoutMs;
+      const wait = () => {
+        const left = due - Date.now();
+        if (left > 0) {
+          timer = setTimeout(wait, Math.min(left, MAX_DELAY));
+          return;
+        }
+        expire(new TimeoutError(`Cannot ${what}: no answer within ${timeoutMs} ms`));
+      };
+      timer = setTimeout(wait, Math.min(timeoutMs, MAX_DELAY));
     }
     promise.then((value) => {
       settle();
@@ -74,7 +112,21 @@ export function withDeadline<T>(
   });
 }
 
-/** Options of a {@linkcode DeadlineTimer}. */
+/**
+ * Options of a {@linkcode DeadlineTimer}.
+ *
+ * @example Usage
+ * ```ts
+ * import { DeadlineTimer, type DeadlineTimerOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: DeadlineTimerOptions = { keepAlive: false };
+ * const deadline = new DeadlineTimer(() => {}, options);
+ * deadline.arm(60_000);
+ * assert.equal(deadline.armed, true);
+ * deadline.disarm();
+ * ```
+ */
 export interface DeadlineTimerOptions {
   /**
    * Keep the process alive while the deadline is armed (a wait that nothing
@@ -85,9 +137,6 @@ export interface DeadlineTimerOptions {
    */
   keepAlive?: boolean;
 }
-
-/** The longest delay a runtime timer takes (2^31 - 1 ms); longer ones re-arm. */
-const MAX_DELAY = 2 ** 31 - 1;
 
 /**
  * A reusable deadline on the one shared watchdog timer (undici's "fast

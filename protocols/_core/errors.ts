@@ -26,7 +26,19 @@ function brandOf(proto: object | null): string[] {
   return brands;
 }
 
-/** Options accepted by every portline error constructor. */
+/**
+ * Options accepted by every portline error constructor.
+ *
+ * @example Usage
+ * ```ts
+ * import { ConnectError, type PortlineErrorOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: PortlineErrorOptions = { cause: new Error("ECONNREFUSED") };
+ * const error = new ConnectError("Cannot connect to \"mail.example\" on port 25", options);
+ * assert.equal((error.cause as Error).message, "ECONNREFUSED");
+ * ```
+ */
 export interface PortlineErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown;
@@ -168,7 +180,25 @@ export class ProtocolError extends PortlineError {
   override readonly code: string = "ERR_PROTOCOL";
 }
 
-/** What a {@linkcode ReplyError} carries besides its message. */
+/**
+ * What a {@linkcode ReplyError} carries besides its message.
+ *
+ * @example Usage
+ * ```ts
+ * import { ReplyError, type ReplyErrorOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReplyErrorOptions = {
+ *   replyCode: 550,
+ *   enhancedCode: "5.1.1",
+ *   command: "RCPT TO:<nobody@example.org>",
+ *   response: "no such user",
+ * };
+ * const error = new ReplyError("RCPT refused", options);
+ * assert.equal(error.transient, false);
+ * assert.equal(error.enhancedCode, "5.1.1");
+ * ```
+ */
 export interface ReplyErrorOptions extends PortlineErrorOptions {
   /** The numeric reply code (SMTP, FTP, NNTP, HTTP), or 0 where there is none. */
   replyCode: number;

@@ -6,7 +6,20 @@
  */
 import type { Conn, NetAddress } from "./transport.ts";
 
-/** A {@linkcode Conn} that replays fixed input and records what is written. */
+/**
+ * A {@linkcode Conn} that replays fixed input and records what is written.
+ *
+ * @example Usage
+ * ```ts
+ * import { type MemoryConn, memoryConn } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const conn: MemoryConn = memoryConn([]);
+ * await conn.write(new TextEncoder().encode("QUIT\r\n"));
+ * assert.equal(conn.written.length, 1);
+ * assert.equal(conn.writtenText(), "QUIT\r\n");
+ * ```
+ */
 export interface MemoryConn extends Conn {
   /** Every write, in order. */
   readonly written: Uint8Array[];

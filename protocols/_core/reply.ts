@@ -8,7 +8,20 @@
 import type { BufferedReader } from "./buffered_reader.ts";
 import { LimitError, ProtocolError } from "./errors.ts";
 
-/** A complete numeric reply. */
+/**
+ * A complete numeric reply.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, memoryConn, readReply, type Reply } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const reply: Reply = await readReply(new BufferedReader(memoryConn(["550 5.1.1 unknown\r\n"])), {
+ *   enhanced: true,
+ * });
+ * assert.deepEqual(reply, { code: 550, lines: ["unknown"], enhancedCode: "5.1.1" });
+ * ```
+ */
 export interface Reply {
   /** The three-digit reply code. */
   code: number;
@@ -18,7 +31,20 @@ export interface Reply {
   enhancedCode?: string;
 }
 
-/** Options of {@linkcode readReply}. */
+/**
+ * Options of {@linkcode readReply}.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, memoryConn, readReply, type ReadReplyOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: string[] = [];
+ * const options: ReadReplyOptions = { maxLines: 10, onLine: (line) => seen.push(line) };
+ * await readReply(new BufferedReader(memoryConn(["250-a\r\n250 b\r\n"])), options);
+ * assert.deepEqual(seen, ["250-a", "250 b"]);
+ * ```
+ */
 export interface ReadReplyOptions {
   /** Parse and strip RFC 3463 enhanced status codes (SMTP ENHANCEDSTATUSCODES). */
   enhanced?: boolean;
@@ -32,7 +58,18 @@ export interface ReadReplyOptions {
   onLine?: (line: string) => void;
 }
 
-/** One reply line taken apart. */
+/**
+ * One reply line taken apart.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseReplyLine, type ReplyLine } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const line: ReplyLine | null = parseReplyLine("220 ready");
+ * assert.deepEqual(line, { code: 220, more: false, text: "ready" });
+ * ```
+ */
 export interface ReplyLine {
   /** The reply code. */
   code: number;
@@ -110,12 +147,16 @@ export function splitEnhancedCode(text: string): [string | undefined, string] {
  * @returns The reply.
  * @throws {ProtocolError} When a line does not start with a reply code.
  * @throws {LimitError} When the reply has more than `maxLines` lines.
+ * @throws {RangeError} When `maxLines` is not a number of at least 1.
  */
 export async function readReply(
   reader: BufferedReader,
   options: ReadReplyOptions = {},
 ): Promise<Reply> {
   const maxLines = options.maxLines ?? 1000;
+  if (typeof maxLines !== "number" || !(maxLines >= 1)) {
+    throw new RangeError(`Cannot read reply: maxLines must be a number >= 1, got ${maxLines}`);
+  }
   const first = await reader.readLine();
   options.onLine?.(first);
   const head = parseReplyLine(first);

@@ -10,7 +10,18 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
 import { AuthenticationError } from "./errors.ts";
 
-/** What a client may authenticate with. */
+/**
+ * What a client may authenticate with.
+ *
+ * @example Usage
+ * ```ts
+ * import { chooseSaslMechanism, type SaslCredentials } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const oauth: SaslCredentials = { username: "ann@example.org", accessToken: "ya29.token" };
+ * assert.equal(chooseSaslMechanism(["PLAIN", "XOAUTH2"], oauth), "XOAUTH2");
+ * ```
+ */
 export interface SaslCredentials {
   /** The user name (authentication identity). */
   username: string;
@@ -22,7 +33,21 @@ export interface SaslCredentials {
   authzid?: string;
 }
 
-/** One client-side run of a SASL mechanism. */
+/**
+ * One client-side run of a SASL mechanism.
+ *
+ * @example Usage
+ * ```ts
+ * import { createSaslMechanism, type SaslMechanism } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const login: SaslMechanism = createSaslMechanism("LOGIN", { username: "ann", password: "pw" });
+ * assert.equal(login.initialResponse(), null);
+ * const text = (b: Uint8Array) => new TextDecoder().decode(b);
+ * assert.equal(text(login.respond(new TextEncoder().encode("Username:"))), "ann");
+ * assert.equal(text(login.respond(new TextEncoder().encode("Password:"))), "pw");
+ * ```
+ */
 export interface SaslMechanism {
   /** The mechanism's registered name, e.g. `"SCRAM-SHA-256"`. */
   readonly name: string;
@@ -47,7 +72,18 @@ export interface SaslMechanism {
   verifyFinal(data?: Uint8Array): void;
 }
 
-/** Mechanisms in the order they are preferred: strongest first. */
+/**
+ * Mechanisms in the order they are preferred: strongest first.
+ *
+ * @example Usage
+ * ```ts
+ * import { SASL_PASSWORD_MECHANISMS } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SASL_PASSWORD_MECHANISMS[0], "SCRAM-SHA-256");
+ * assert.ok(SASL_PASSWORD_MECHANISMS.includes("PLAIN"));
+ * ```
+ */
 export const SASL_PASSWORD_MECHANISMS: readonly string[] = [
   "SCRAM-SHA-256",
   "SCRAM-SHA-1",
@@ -56,7 +92,17 @@ export const SASL_PASSWORD_MECHANISMS: readonly string[] = [
   "LOGIN",
 ];
 
-/** Token mechanisms in the order they are preferred. */
+/**
+ * Token mechanisms in the order they are preferred.
+ *
+ * @example Usage
+ * ```ts
+ * import { SASL_TOKEN_MECHANISMS } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(SASL_TOKEN_MECHANISMS, ["OAUTHBEARER", "XOAUTH2"]);
+ * ```
+ */
 export const SASL_TOKEN_MECHANISMS: readonly string[] = ["OAUTHBEARER", "XOAUTH2"];
 
 const encoder = new TextEncoder();
@@ -258,7 +304,25 @@ export function parseScramAttributes(text: string): Map<string, string> {
   return attributes;
 }
 
-/** The SCRAM key derivation (RFC 5802 §3), shared with the test servers. */
+/**
+ * The SCRAM key derivation (RFC 5802 §3), shared with the test servers.
+ *
+ * @param hash The hash of the mechanism (`sha1` for SCRAM-SHA-1, `sha256` for SCRAM-SHA-256).
+ * @param password The password (NFKC-normalised here; full SASLprep is not applied).
+ * @param salt The server's salt.
+ * @param iterations The PBKDF2 iteration count.
+ * @returns The client key, stored key and server key.
+ *
+ * @example Usage
+ * ```ts
+ * import { scramKeys } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const keys = scramKeys("sha256", "pencil", new TextEncoder().encode("salt"), 4096);
+ * assert.equal(keys.clientKey.byteLength, 32);
+ * assert.equal(keys.storedKey.byteLength, 32);
+ * ```
+ */
 export function scramKeys(
   hash: "sha1" | "sha256",
   password: string,

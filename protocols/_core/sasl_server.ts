@@ -9,7 +9,22 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createHash } from "node:crypto";
 import { fromBase64, parseScramAttributes, scramKeys, toBase64 } from "./sasl.ts";
 
-/** The accounts a test server knows. */
+/**
+ * The accounts a test server knows.
+ *
+ * @example Usage
+ * ```ts
+ * import { type SaslAccounts, SaslServerExchange } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const accounts: SaslAccounts = {
+ *   password: (username) => username === "ann" ? "pw" : undefined,
+ *   verifyToken: (username, token) => username === "ann" && token === "t0ken",
+ * };
+ * const exchange = new SaslServerExchange("PLAIN", accounts);
+ * assert.equal(exchange.start(new TextEncoder().encode("\0ann\0wrong")).kind, "failure");
+ * ```
+ */
 export interface SaslAccounts {
   /** The password of `username`, or undefined for an unknown user. */
   password(username: string): string | undefined;
@@ -17,13 +32,37 @@ export interface SaslAccounts {
   verifyToken?(username: string, token: string): boolean;
 }
 
-/** What the server does next in an exchange. */
+/**
+ * What the server does next in an exchange.
+ *
+ * @example Usage
+ * ```ts
+ * import { SaslServerExchange, type SaslServerStep } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const exchange = new SaslServerExchange("LOGIN", { password: () => "pw" });
+ * const step: SaslServerStep = exchange.start(null);
+ * assert.equal(step.kind, "challenge");
+ * if (step.kind === "challenge") assert.equal(new TextDecoder().decode(step.data), "Username:");
+ * ```
+ */
 export type SaslServerStep =
   | { kind: "challenge"; data: Uint8Array }
   | { kind: "success"; username: string; data?: Uint8Array }
   | { kind: "failure"; reason: string; data?: Uint8Array };
 
-/** The mechanisms the server side implements. */
+/**
+ * The mechanisms the server side implements.
+ *
+ * @example Usage
+ * ```ts
+ * import { SASL_PASSWORD_MECHANISMS, SASL_SERVER_MECHANISMS } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * // The test servers verify every mechanism the clients use.
+ * for (const name of SASL_PASSWORD_MECHANISMS) assert.ok(SASL_SERVER_MECHANISMS.includes(name));
+ * ```
+ */
 export const SASL_SERVER_MECHANISMS: readonly string[] = [
   "PLAIN",
   "LOGIN",

@@ -7,7 +7,22 @@
  */
 import type { Conn, Listener } from "./transport.ts";
 
-/** One connection being served, as a handler of {@linkcode serveConnections} returns it. */
+/**
+ * One connection being served, as a handler of {@linkcode serveConnections} returns it.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Conn, serveConnections, type ServedConnection } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * function hangUp(conn: Conn): ServedConnection {
+ *   return { run: () => Promise.resolve(conn.close()), close: () => conn.close() };
+ * }
+ * const loop = serveConnections(undefined, hangUp);
+ * await loop.close();
+ * assert.equal(loop.closed, true);
+ * ```
+ */
 export interface ServedConnection {
   /**
    * Serves the connection until the conversation ends. A rejection goes to
@@ -18,7 +33,25 @@ export interface ServedConnection {
   close(): void;
 }
 
-/** Options of {@linkcode serveConnections}. */
+/**
+ * Options of {@linkcode serveConnections}.
+ *
+ * @example Usage
+ * ```ts
+ * import { memoryConn, serveConnections, type ServeConnectionsOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const errors: unknown[] = [];
+ * const options: ServeConnectionsOptions = { onError: (error) => errors.push(error) };
+ * const loop = serveConnections(undefined, () => ({
+ *   run: () => Promise.reject(new Error("broken")),
+ *   close: () => {},
+ * }), options);
+ * await loop.serve(memoryConn([]));
+ * assert.equal(errors.length, 1);
+ * await loop.close();
+ * ```
+ */
 export interface ServeConnectionsOptions {
   /**
    * Receives what a handler threw or its `run()` rejected with (by default
@@ -27,7 +60,23 @@ export interface ServeConnectionsOptions {
   onError?: (error: unknown, conn: Conn) => void;
 }
 
-/** The running loop {@linkcode serveConnections} returns. */
+/**
+ * The running loop {@linkcode serveConnections} returns.
+ *
+ * @example Usage
+ * ```ts
+ * import { type ConnectionLoop, memoryConn, serveConnections } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const loop: ConnectionLoop = serveConnections(undefined, (conn) => ({
+ *   run: () => Promise.resolve(conn.close()),
+ *   close: () => conn.close(),
+ * }));
+ * await loop.serve(memoryConn([]));
+ * assert.equal(loop.openCount, 0);
+ * await loop.close();
+ * ```
+ */
 export interface ConnectionLoop {
   /** How many connections are being served. */
   readonly openCount: number;

@@ -14,7 +14,25 @@ import { ConnectionClosedError, TlsError } from "./errors.ts";
 import { encodeCommands } from "./writer.ts";
 import { readReply, type ReadReplyOptions, type Reply } from "./reply.ts";
 
-/** One line of a transcript. */
+/**
+ * One line of a transcript.
+ *
+ * @example Usage
+ * ```ts
+ * import { memoryConn, Session, type TranscriptEntry } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const transcript: TranscriptEntry[] = [];
+ * const session = new Session(memoryConn(["250 ok\r\n"]), "memory", {
+ *   onTranscript: (entry) => transcript.push(entry),
+ * });
+ * await session.command("NOOP");
+ * assert.deepEqual(transcript, [
+ *   { direction: "send", line: "NOOP" },
+ *   { direction: "receive", line: "250 ok" },
+ * ]);
+ * ```
+ */
 export interface TranscriptEntry {
   /** `"send"` for what we wrote, `"receive"` for what the server wrote. */
   direction: "send" | "receive";
@@ -22,7 +40,19 @@ export interface TranscriptEntry {
   line: string;
 }
 
-/** Options every client takes. */
+/**
+ * Options every client takes.
+ *
+ * @example Usage
+ * ```ts
+ * import { memoryConn, Session, type SessionOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: SessionOptions = { timeoutMs: 10_000, maxLineBytes: 4096 };
+ * const session = new Session(memoryConn([]), "memory", options);
+ * assert.equal(session.timeoutMs, 10_000);
+ * ```
+ */
 export interface SessionOptions extends BufferedReaderOptions {
   /**
    * The longest any single network wait may take, in milliseconds.
@@ -34,7 +64,22 @@ export interface SessionOptions extends BufferedReaderOptions {
   onTranscript?: (entry: TranscriptEntry) => void;
 }
 
-/** Options every client method takes. */
+/**
+ * Options every client method takes.
+ *
+ * @example Usage
+ * ```ts
+ * import { type CallOptions, memoryConn, Session } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const session = new Session(memoryConn(["250 ok\r\n"]), "memory");
+ * const controller = new AbortController();
+ * const options: CallOptions = { signal: controller.signal };
+ * assert.equal((await session.command("NOOP", options)).code, 250);
+ * controller.abort(new Error("stop"));
+ * await assert.rejects(session.command("NOOP", options), /stop/);
+ * ```
+ */
 export interface CallOptions {
   /** Aborts the call; it rejects with `signal.reason` and the connection closes. */
   signal?: AbortSignal;

@@ -62,6 +62,21 @@ class SocketListener implements Listener {
  * @param options Address, port (0 for any free one) and TLS.
  * @returns The listener, already bound.
  * @throws {ConnectError} When the address cannot be bound.
+ *
+ * @example Usage
+ * ```ts
+ * import { connect, listen, type Listener } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const listener: Listener = await listen({ port: 0 });
+ * const client = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * const accepted = await listener.accept();
+ * assert.ok(accepted !== null);
+ * accepted.close();
+ * client.close();
+ * listener.close();
+ * assert.equal(await listener.accept(), null);
+ * ```
  */
 export async function listen(options: ListenOptions = {}): Promise<Listener> {
   const hostname = options.hostname ?? "127.0.0.1";
@@ -96,6 +111,25 @@ export async function listen(options: ListenOptions = {}): Promise<Listener> {
  * @param conn A connection from {@linkcode listen}.
  * @param options The certificate and key.
  * @returns The TLS connection; `conn` must no longer be used.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { BufferedReader, listen, startTlsServer } from "@portline/portline/core";
+ * import { readFileSync } from "node:fs";
+ *
+ * // The server side of STARTTLS in a test server (needs a certificate and key).
+ * const tls = { cert: readFileSync("cert.pem", "utf8"), key: readFileSync("key.pem", "utf8") };
+ * const listener = await listen({ port: 2525 });
+ * for await (const plain of listener) {
+ *   const reader = new BufferedReader(plain);
+ *   if (await reader.readLine() === "STARTTLS") {
+ *     await plain.write(new TextEncoder().encode("220 go ahead\r\n"));
+ *     const secure = await startTlsServer(plain, tls);
+ *     await secure.write(new TextEncoder().encode("250 secure now\r\n"));
+ *     secure.close();
+ *   }
+ * }
+ * ```
  */
 export function startTlsServer(conn: Conn, options: ServerTlsOptions): Promise<Conn> {
   if (!(conn instanceof SocketConn)) {

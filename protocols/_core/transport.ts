@@ -8,7 +8,22 @@
  * @module
  */
 
-/** A client certificate for mutual TLS, in PEM. */
+/**
+ * A client certificate for mutual TLS, in PEM.
+ *
+ * @example Usage
+ * ```ts
+ * import { type ClientCertificate, type TlsOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const clientCert: ClientCertificate = {
+ *   certChain: "-----BEGIN CERTIFICATE-----\n…",
+ *   privateKey: "-----BEGIN PRIVATE KEY-----\n…",
+ * };
+ * const tls: TlsOptions = { clientCert };
+ * assert.equal(tls.clientCert, clientCert);
+ * ```
+ */
 export interface ClientCertificate {
   /** The certificate chain, leaf first, in PEM. */
   certChain: string;
@@ -16,7 +31,19 @@ export interface ClientCertificate {
   privateKey: string;
 }
 
-/** How to verify and present TLS. Certificates are verified by default. */
+/**
+ * How to verify and present TLS. Certificates are verified by default.
+ *
+ * @example Usage
+ * ```ts
+ * import { type TlsOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * // A private CA, and the name the certificate must carry.
+ * const tls: TlsOptions = { caCerts: ["-----BEGIN CERTIFICATE-----\n…"], serverName: "mail.example" };
+ * assert.equal(tls.insecureSkipVerify, undefined); // verified by default
+ * ```
+ */
 export interface TlsOptions {
   /** Extra trusted CA certificates, in PEM; the system roots are used besides. */
   caCerts?: string[];
@@ -33,10 +60,35 @@ export interface TlsOptions {
   insecureSkipVerify?: boolean;
 }
 
-/** Where to connect: TCP (optionally with implicit TLS) or a Unix socket. */
+/**
+ * Where to connect: TCP (optionally with implicit TLS) or a Unix socket.
+ *
+ * @example Usage
+ * ```ts
+ * import { type ConnectOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const targets: ConnectOptions[] = [
+ *   { hostname: "mail.example", port: 465, tls: true, timeoutMs: 10_000 },
+ *   { path: "/var/run/lmtp.sock" },
+ * ];
+ * assert.equal(targets.filter((t) => "path" in t).length, 1);
+ * ```
+ */
 export type ConnectOptions = TcpConnectOptions | UnixConnectOptions;
 
-/** Options shared by every kind of connection. */
+/**
+ * Options shared by every kind of connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { type BaseConnectOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: BaseConnectOptions = { signal: new AbortController().signal, timeoutMs: 5000 };
+ * assert.equal(options.timeoutMs, 5000);
+ * ```
+ */
 export interface BaseConnectOptions {
   /** Aborts the connection attempt; it then rejects with `signal.reason`. */
   signal?: AbortSignal;
@@ -44,7 +96,18 @@ export interface BaseConnectOptions {
   timeoutMs?: number;
 }
 
-/** A TCP connection, optionally wrapped in TLS from the first byte. */
+/**
+ * A TCP connection, optionally wrapped in TLS from the first byte.
+ *
+ * @example Usage
+ * ```ts
+ * import { type TcpConnectOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const smtps: TcpConnectOptions = { hostname: "mail.example", port: 465, tls: true };
+ * assert.equal(smtps.tls, true);
+ * ```
+ */
 export interface TcpConnectOptions extends BaseConnectOptions {
   /** The host name or IP address. */
   hostname: string;
@@ -54,13 +117,38 @@ export interface TcpConnectOptions extends BaseConnectOptions {
   tls?: boolean | TlsOptions;
 }
 
-/** A Unix domain socket (LMTP often lives on one). */
+/**
+ * A Unix domain socket (LMTP often lives on one).
+ *
+ * @example Usage
+ * ```ts
+ * import { type UnixConnectOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const lmtp: UnixConnectOptions = { path: "/var/run/dovecot/lmtp", timeoutMs: 1000 };
+ * assert.equal(lmtp.path, "/var/run/dovecot/lmtp");
+ * ```
+ */
 export interface UnixConnectOptions extends BaseConnectOptions {
   /** The socket's path in the file system. */
   path: string;
 }
 
-/** A network address. */
+/**
+ * A network address.
+ *
+ * @example Usage
+ * ```ts
+ * import { listen, type NetAddress } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const listener = await listen({ port: 0 });
+ * const address: NetAddress = listener.addr;
+ * assert.equal(address.hostname, "127.0.0.1");
+ * assert.ok(address.port > 0);
+ * listener.close();
+ * ```
+ */
 export interface NetAddress {
   /** The IP address, or the socket path for Unix sockets. */
   hostname: string;
@@ -73,6 +161,21 @@ export interface NetAddress {
  *
  * `read` fills the caller's buffer (one reused buffer is fastest), `write`
  * writes all the bytes before it resolves.
+ *
+ * @example Usage
+ * ```ts
+ * import { type Conn, memoryConn } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * async function send(conn: Conn, text: string): Promise<void> {
+ *   await conn.write(new TextEncoder().encode(text));
+ * }
+ *
+ * const conn = memoryConn([]);
+ * await send(conn, "NOOP\r\n");
+ * assert.equal(conn.writtenText(), "NOOP\r\n");
+ * assert.equal(conn.secure, false);
+ * ```
  */
 export interface Conn {
   /**
@@ -108,7 +211,22 @@ export interface Conn {
   tlsSessionReused?(): boolean;
 }
 
-/** A server certificate and key, in PEM, for listening with TLS. */
+/**
+ * A server certificate and key, in PEM, for listening with TLS.
+ *
+ * @example Usage
+ * ```ts
+ * import { type ListenOptions, type ServerTlsOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const tls: ServerTlsOptions = {
+ *   cert: "-----BEGIN CERTIFICATE-----\n…",
+ *   key: "-----BEGIN PRIVATE KEY-----\n…",
+ * };
+ * const options: ListenOptions = { port: 0, tls };
+ * assert.equal(options.tls, tls);
+ * ```
+ */
 export interface ServerTlsOptions {
   /** The certificate chain, leaf first, in PEM. */
   cert: string;
@@ -116,7 +234,20 @@ export interface ServerTlsOptions {
   key: string;
 }
 
-/** Where and how to listen. */
+/**
+ * Where and how to listen.
+ *
+ * @example Usage
+ * ```ts
+ * import { listen, type ListenOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ListenOptions = { hostname: "127.0.0.1", port: 0 };
+ * const listener = await listen(options);
+ * assert.notEqual(listener.addr.port, 0);
+ * listener.close();
+ * ```
+ */
 export interface ListenOptions {
   /** The address to bind; `127.0.0.1` by default. */
   hostname?: string;
@@ -126,7 +257,24 @@ export interface ListenOptions {
   tls?: ServerTlsOptions;
 }
 
-/** A listening socket. Iterate it to accept connections. */
+/**
+ * A listening socket. Iterate it to accept connections.
+ *
+ * @example Usage
+ * ```ts
+ * import { connect, listen, type Listener } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const listener: Listener = await listen({ port: 0 });
+ * const client = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * const accepted = await listener.accept();
+ * assert.ok(accepted !== null);
+ * accepted.close();
+ * client.close();
+ * listener.close();
+ * assert.equal(await listener.accept(), null);
+ * ```
+ */
 export interface Listener extends AsyncIterable<Conn> {
   /** The bound address (with the real port when 0 was asked). */
   readonly addr: NetAddress;

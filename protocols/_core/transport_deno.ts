@@ -156,6 +156,21 @@ async function upgrade(
  * @throws {ConnectError} When the connection is refused or the host unknown.
  * @throws {TlsError} When the TLS handshake fails.
  * @throws {TimeoutError} When `timeoutMs` passes first.
+ *
+ * @example Usage
+ * ```ts
+ * import { BufferedReader, connect, listen } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const listener = await listen({ port: 0 });
+ * const conn = await connect({ hostname: "127.0.0.1", port: listener.addr.port, timeoutMs: 5000 });
+ * const server = (await listener.accept())!;
+ * await conn.write(new TextEncoder().encode("hello\r\n"));
+ * assert.equal(await new BufferedReader(server).readLine(), "hello");
+ * conn.close();
+ * server.close();
+ * listener.close();
+ * ```
  */
 export async function connect(options: ConnectOptions): Promise<Conn> {
   const where = "path" in options
@@ -205,6 +220,24 @@ export async function connect(options: ConnectOptions): Promise<Conn> {
  * @param tls Verification options; `hostname` names the server to verify.
  * @returns The TLS connection.
  * @throws {TlsError} When the handshake or verification fails.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { BufferedReader, connect, readReply, startTls } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * // STARTTLS by hand against a real SMTP server (needs the network).
+ * const plain = await connect({ hostname: "smtp.example.org", port: 587 });
+ * const reader = new BufferedReader(plain);
+ * assert.equal((await readReply(reader)).code, 220);
+ * await plain.write(new TextEncoder().encode("EHLO client.example\r\nSTARTTLS\r\n"));
+ * await readReply(reader);
+ * assert.equal((await readReply(reader)).code, 220);
+ * assert.equal(reader.buffered, 0); // anything buffered now would be injected plaintext
+ * const secure = await startTls(plain, { hostname: "smtp.example.org" });
+ * assert.equal(secure.secure, true);
+ * secure.close();
+ * ```
  */
 export function startTls(
   conn: Conn,

@@ -33,6 +33,24 @@ function isSocketConn(conn: Conn): conn is SocketConn {
  * @throws {TlsError} When the handshake or verification fails, or plaintext
  * arrived after the go-ahead (STARTTLS injection).
  * @throws {TypeError} When `conn` is not from {@linkcode connect} or `listen`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { BufferedReader, connect, readReply, startTls } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * // STARTTLS by hand against a real SMTP server (needs the network).
+ * const plain = await connect({ hostname: "smtp.example.org", port: 587 });
+ * const reader = new BufferedReader(plain);
+ * assert.equal((await readReply(reader)).code, 220);
+ * await plain.write(new TextEncoder().encode("EHLO client.example\r\nSTARTTLS\r\n"));
+ * await readReply(reader);
+ * assert.equal((await readReply(reader)).code, 220);
+ * assert.equal(reader.buffered, 0); // anything buffered now would be injected plaintext
+ * const secure = await startTls(plain, { hostname: "smtp.example.org" });
+ * assert.equal(secure.secure, true);
+ * secure.close();
+ * ```
  */
 export function startTls(
   conn: Conn,
@@ -54,6 +72,25 @@ export function startTls(
  * @param options The certificate and key.
  * @returns The TLS connection; `conn` must no longer be used.
  * @throws {TypeError} When `conn` was not accepted by `listen`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { BufferedReader, listen, startTlsServer } from "@portline/portline/core";
+ * import { readFileSync } from "node:fs";
+ *
+ * // The server side of STARTTLS in a test server (needs a certificate and key).
+ * const tls = { cert: readFileSync("cert.pem", "utf8"), key: readFileSync("key.pem", "utf8") };
+ * const listener = await listen({ port: 2525 });
+ * for await (const plain of listener) {
+ *   const reader = new BufferedReader(plain);
+ *   if (await reader.readLine() === "STARTTLS") {
+ *     await plain.write(new TextEncoder().encode("220 go ahead\r\n"));
+ *     const secure = await startTlsServer(plain, tls);
+ *     await secure.write(new TextEncoder().encode("250 secure now\r\n"));
+ *     secure.close();
+ *   }
+ * }
+ * ```
  */
 export function startTlsServer(conn: Conn, options: ServerTlsOptions): Promise<Conn> {
   if (!isSocketConn(conn) || conn.secure) {

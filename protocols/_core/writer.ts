@@ -95,7 +95,20 @@ export function encodeCommands(lines: readonly string[]): Uint8Array {
   return encoder.encode(lines.join("\r\n") + "\r\n");
 }
 
-/** Options of {@linkcode DotStuffEncoder}. */
+/**
+ * Options of {@linkcode DotStuffEncoder}.
+ *
+ * @example Usage
+ * ```ts
+ * import { DotStuffEncoder, type DotStuffOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const bdat: DotStuffOptions = { stuffDots: false };
+ * const encoder = new DotStuffEncoder(bdat);
+ * const out = new TextDecoder().decode(encoder.push(new TextEncoder().encode(".a\n")));
+ * assert.equal(out, ".a\r\n");
+ * ```
+ */
 export interface DotStuffOptions {
   /**
    * Double dots at line starts and end with `.` CRLF. False gives only the
@@ -221,7 +234,20 @@ export class DotStuffEncoder {
   }
 }
 
-/** A message or file body in any of the forms the clients accept. */
+/**
+ * A message or file body in any of the forms the clients accept.
+ *
+ * @example Usage
+ * ```ts
+ * import { type BodySource, bodyChunks } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const sources: BodySource[] = ["text", new Uint8Array([1, 2]), [new Uint8Array([3])]];
+ * let total = 0;
+ * for (const source of sources) for await (const chunk of bodyChunks(source)) total += chunk.byteLength;
+ * assert.equal(total, 7);
+ * ```
+ */
 export type BodySource =
   | string
   | Uint8Array

@@ -6,6 +6,7 @@ import {
   Session,
   TimeoutError,
   Watchdog,
+  withDeadline,
 } from "../../protocols/_core/mod.ts";
 
 /** Promise.withResolvers, which Node 20 (the npm build's test run) lacks. */
@@ -174,5 +175,16 @@ Deno.test("Session.write() times out with TimeoutError and closes the connection
     return true;
   });
   assert.equal(closed, true);
+  assert.equal(DeadlineTimer.armedCount(), 0);
+});
+
+Deno.test("withDeadline() and Watchdog.wait() honour timeouts past the 2^31 - 1 ms timer limit", async () => {
+  // A runtime timer given more than 2^31 - 1 ms fires at once: a timeout of
+  // 25 days must not turn into one of 1 ms.
+  const long = 2 ** 31 + 1000;
+  const later = () => new Promise<string>((resolve) => setTimeout(() => resolve("ok"), 20));
+  assert.equal(await withDeadline(later(), "wait", { timeoutMs: long }), "ok");
+  assert.equal(await withDeadline(later(), "wait", { timeoutMs: 2 ** 53 }), "ok");
+  assert.equal(await new Watchdog().wait(later(), "wait", { timeoutMs: long }), "ok");
   assert.equal(DeadlineTimer.armedCount(), 0);
 });
