@@ -170,6 +170,17 @@ export class MimeBase64Encoder {
   /**
    * Encodes the next chunk.
    *
+   * @example Usage
+   * ```ts
+   * import { MimeBase64Encoder } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const encoder = new MimeBase64Encoder();
+   * // 57 input bytes make one whole 76-character line; the rest waits.
+   * assert.equal(encoder.push(new Uint8Array(60)).length, 78);
+   * assert.equal(new TextDecoder().decode(encoder.end()), "AAAA\r\n");
+   * ```
+   *
    * @param chunk Input bytes.
    * @returns Zero or more whole encoded lines, each ending in CRLF.
    */
@@ -202,6 +213,17 @@ export class MimeBase64Encoder {
 
   /**
    * Finishes: the last, shorter line with its padding and CRLF.
+   *
+   * @example Usage
+   * ```ts
+   * import { MimeBase64Encoder } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const encoder = new MimeBase64Encoder();
+   * assert.equal(encoder.push(new TextEncoder().encode("hi")).length, 0);
+   * assert.equal(new TextDecoder().decode(encoder.end()), "aGk=\r\n");
+   * assert.equal(encoder.end().length, 0);
+   * ```
    *
    * @returns The closing bytes (empty when the input ended on a line).
    */

@@ -238,6 +238,18 @@ export class MailHeaders implements Iterable<[string, string]> {
   /**
    * Whether a field is present.
    *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.equal(headers.has("subject"), true);
+   * assert.equal(headers.has("Cc"), false);
+   * ```
+   *
    * @param name The field name, any case.
    * @returns True when at least one field has that name.
    */
@@ -247,6 +259,18 @@ export class MailHeaders implements Iterable<[string, string]> {
 
   /**
    * The first field's value, encoded-words decoded.
+   *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.equal(headers.get("SUBJECT"), "Grüße");
+   * assert.equal(headers.get("Cc"), undefined);
+   * ```
    *
    * @param name The field name, any case.
    * @returns The value, or undefined.
@@ -259,6 +283,17 @@ export class MailHeaders implements Iterable<[string, string]> {
   /**
    * Every value of a field, encoded-words decoded.
    *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.deepEqual(headers.getAll("received"), ["a", "b"]);
+   * ```
+   *
    * @param name The field name, any case.
    * @returns The values, in order.
    */
@@ -268,6 +303,17 @@ export class MailHeaders implements Iterable<[string, string]> {
 
   /**
    * The first field's value as written (unfolded, not decoded).
+   *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.equal(headers.getRaw("Subject"), "=?utf-8?q?Gr=C3=BC=C3=9Fe?=");
+   * ```
    *
    * @param name The field name, any case.
    * @returns The value, or undefined.
@@ -279,6 +325,17 @@ export class MailHeaders implements Iterable<[string, string]> {
   /**
    * Every value of a field as written.
    *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.deepEqual(headers.getAllRaw("Received"), ["a", "b"]);
+   * ```
+   *
    * @param name The field name, any case.
    * @returns The values, in order.
    */
@@ -288,6 +345,17 @@ export class MailHeaders implements Iterable<[string, string]> {
 
   /**
    * The fields as written: `[name, raw value]`, in order.
+   *
+   * @example Usage
+   * ```ts
+   * import { parseMailHeaders } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const headers = parseMailHeaders(
+   *   "Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\nReceived: a\r\nReceived: b\r\n\r\n",
+   * );
+   * assert.deepEqual(headers.raw().map(([name]) => name), ["Subject", "Received", "Received"]);
+   * ```
    *
    * @returns The raw fields.
    */

@@ -82,6 +82,17 @@ export class MemoryMailStore implements MailStore {
   /**
    * Delivers a message.
    *
+   * @example Usage
+   * ```ts
+   * import { MemoryMailStore } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new MemoryMailStore();
+   * const stored = await store.deliver("ann", new TextEncoder().encode("Subject: a\r\n\r\n"));
+   * assert.equal(stored.uid, 1);
+   * assert.equal(stored.size, 14);
+   * ```
+   *
    * @param mailbox The mailbox.
    * @param bytes The message.
    * @returns The stored message.
@@ -102,6 +113,17 @@ export class MemoryMailStore implements MailStore {
   /**
    * Lists a mailbox.
    *
+   * @example Usage
+   * ```ts
+   * import { MemoryMailStore } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new MemoryMailStore();
+   * await store.deliver("ann", new TextEncoder().encode("Subject: a\r\n\r\n"));
+   * assert.deepEqual((await store.list("ann")).map((m) => m.uid), [1]);
+   * assert.deepEqual(await store.list("nobody"), []);
+   * ```
+   *
    * @param mailbox The mailbox.
    * @returns Its messages.
    */
@@ -111,6 +133,17 @@ export class MemoryMailStore implements MailStore {
 
   /**
    * Deletes messages.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryMailStore } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new MemoryMailStore();
+   * for (const s of ["a", "b"]) await store.deliver("ann", new TextEncoder().encode(s));
+   * await store.delete("ann", [1]);
+   * assert.deepEqual((await store.list("ann")).map((m) => m.uid), [2]);
+   * ```
    *
    * @param mailbox The mailbox.
    * @param uids The uids to remove.
@@ -126,6 +159,16 @@ export class MemoryMailStore implements MailStore {
 
   /**
    * Names the mailboxes.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryMailStore } from "@portline/portline/mail";
+   * import assert from "node:assert/strict";
+   *
+   * const store = new MemoryMailStore();
+   * await store.deliver("bob", new TextEncoder().encode("x"));
+   * assert.deepEqual(await store.mailboxes(), ["bob"]);
+   * ```
    *
    * @returns The names.
    */

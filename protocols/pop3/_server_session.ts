@@ -4,6 +4,7 @@
 // PIPELINING, STLS, APOP, SASL, UIDL, TOP, UTF8 and RFC 3206 codes.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { BufferedReader } from "../_core/buffered_reader.ts";
+import { LimitError } from "../_core/errors.ts";
 import { startTlsServer } from "../_core/transport.ts";
 import type { Conn, ServerTlsOptions } from "../_core/transport.ts";
 import type { SaslAccounts } from "../_core/sasl_server.ts";
@@ -61,7 +62,9 @@ export class ServerSession {
   constructor(ctx: ServerContext, conn: Conn) {
     this.#ctx = ctx;
     this.#conn = conn;
-    this.#reader = new BufferedReader(conn);
+    // Commands are at most 255 octets (RFC 2449); SASL responses (OAuth
+    // tokens) need more, but nothing honest needs 16 KiB.
+    this.#reader = new BufferedReader(conn, { maxLineBytes: 16384 });
     this.#reader.deadline = { timeoutMs: ctx.idleTimeoutMs };
     this.#timestamp = `<${randomBytes(6).toString("hex")}.${Date.now()}@portline.test>`;
     this.#handlers = {
@@ -91,7 +94,15 @@ export class ServerSession {
       this.#ok(`${this.#ctx.greeting}${stamp}`);
       await this.#flush();
       while (!this.#done) {
-        const line = await this.#reader.readLineOrNull();
+        const line = await this.#reader.readLineOrNull().catch(async (error) => {
+          // Far past RFC 2449's 255 octets the peer is not speaking POP3:
+          // say so before hanging up (no UPDATE).
+          if (error instanceof LimitError) {
+            this.#err("Line too long");
+            await this.#flush();
+          }
+          throw error;
+        });
         if (line === null) break;
         this.#log("receive", redactPop3Command(line));
         await this.#dispatch(line);

@@ -39,6 +39,15 @@ export class Pop3Capabilities {
    * Parses the lines of a CAPA response (without the status line and the
    * terminating dot).
    *
+   * @example Usage
+   * ```ts
+   * import { Pop3Capabilities } from "@portline/portline/pop3";
+   * import assert from "node:assert/strict";
+   *
+   * const caps = Pop3Capabilities.parse(["TOP", "SASL PLAIN SCRAM-SHA-256", "PIPELINING"]);
+   * assert.deepEqual(caps.names, ["TOP", "SASL", "PIPELINING"]);
+   * ```
+   *
    * @param lines The capability lines.
    * @returns The capabilities.
    */
@@ -61,6 +70,16 @@ export class Pop3Capabilities {
   /**
    * Tells whether the server announced a capability.
    *
+   * @example Usage
+   * ```ts
+   * import { Pop3Capabilities } from "@portline/portline/pop3";
+   * import assert from "node:assert/strict";
+   *
+   * const caps = Pop3Capabilities.parse(["UIDL"]);
+   * assert.equal(caps.has("uidl"), true);
+   * assert.equal(caps.has("STLS"), false);
+   * ```
+   *
    * @param name The capability (any case).
    * @returns Whether it is present.
    */
@@ -70,6 +89,17 @@ export class Pop3Capabilities {
 
   /**
    * The arguments of a capability.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pop3Capabilities } from "@portline/portline/pop3";
+   * import assert from "node:assert/strict";
+   *
+   * const caps = Pop3Capabilities.parse(["SASL PLAIN CRAM-MD5", "TOP"]);
+   * assert.deepEqual(caps.get("sasl"), ["PLAIN", "CRAM-MD5"]);
+   * assert.deepEqual(caps.get("TOP"), []);
+   * assert.equal(caps.get("STLS"), undefined);
+   * ```
    *
    * @param name The capability (any case).
    * @returns Its arguments, or `undefined` when absent.

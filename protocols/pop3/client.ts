@@ -114,7 +114,17 @@ export interface Pop3ReadOptions extends Pop3RetrieveOptions {
   maxBytes?: number;
 }
 
-/** The default `maxBytes` of whole-message reads: 64 MiB. */
+/**
+ * The default `maxBytes` of whole-message reads: 64 MiB.
+ *
+ * @example Usage
+ * ```ts
+ * import { POP3_DEFAULT_MAX_MESSAGE_BYTES } from "@portline/portline/pop3";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(POP3_DEFAULT_MAX_MESSAGE_BYTES, 64 * 1024 * 1024);
+ * ```
+ */
 export const POP3_DEFAULT_MAX_MESSAGE_BYTES: number = 64 * 1024 * 1024;
 
 /** Options of the methods that read a multi-line listing (LIST, UIDL, `command()`). */
@@ -129,7 +139,17 @@ export interface Pop3ListingOptions extends CallOptions {
   maxBytes?: number;
 }
 
-/** The default `maxBytes` of multi-line listings: 16 MiB (about 200 000 UIDL lines). */
+/**
+ * The default `maxBytes` of multi-line listings: 16 MiB (about 200 000 UIDL lines).
+ *
+ * @example Usage
+ * ```ts
+ * import { POP3_DEFAULT_MAX_LISTING_BYTES } from "@portline/portline/pop3";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(POP3_DEFAULT_MAX_LISTING_BYTES, 16 * 1024 * 1024);
+ * ```
+ */
 export const POP3_DEFAULT_MAX_LISTING_BYTES: number = 16 * 1024 * 1024;
 
 /** One retrieved message. */

@@ -11,6 +11,15 @@ import { assertSafeArgument, InvalidArgumentError } from "../_core/writer.ts";
 /**
  * The longest command line a client may send, CRLF included (RFC 2449 §4);
  * an AUTH initial response that would exceed it is sent after the first `+`.
+ *
+ * @example Usage
+ * ```ts
+ * import { fitsPop3Line, POP3_MAX_COMMAND_OCTETS } from "@portline/portline/pop3";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(POP3_MAX_COMMAND_OCTETS, 255);
+ * assert.ok(fitsPop3Line("X".repeat(POP3_MAX_COMMAND_OCTETS - 2)));
+ * ```
  */
 export const POP3_MAX_COMMAND_OCTETS = 255;
 

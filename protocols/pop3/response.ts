@@ -23,6 +23,15 @@ export interface Pop3Status {
 /**
  * Response codes that describe a temporary condition: the same command may
  * succeed later (RFC 2449 §8.1, RFC 3206 §4).
+ *
+ * @example Usage
+ * ```ts
+ * import { POP3_TRANSIENT_CODES } from "@portline/portline/pop3";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(POP3_TRANSIENT_CODES.includes("IN-USE"));
+ * assert.ok(!POP3_TRANSIENT_CODES.includes("AUTH"));
+ * ```
  */
 export const POP3_TRANSIENT_CODES: readonly string[] = ["IN-USE", "LOGIN-DELAY", "SYS/TEMP"];
 

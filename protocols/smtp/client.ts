@@ -6,7 +6,7 @@
  * @module
  */
 import { type Conn, connect, type TlsOptions } from "../_core/transport.ts";
-import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
+import { splitTlsSetting, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type SessionOptions } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { ConnectionClosedError, TlsError } from "../_core/errors.ts";
@@ -23,6 +23,7 @@ import {
 } from "./transaction.ts";
 import { probeSmtpPort } from "./tls_probe.ts";
 import { readSmtpGreeting } from "./greeting.ts";
+import { smtpDefaultPort, smtpTlsMode } from "./_tls_defaults.ts";
 import { type SmtpMessageInput, toSmtpMail } from "./message.ts";
 
 /** Options of {@linkcode SmtpClient.connect}. */
@@ -74,13 +75,6 @@ export interface SmtpSendOptions extends CallOptions {
   onProgress?: (bytes: number) => void;
 }
 
-function tlsMode(options: SmtpClientOptions, port: number): TlsMode {
-  const { mode } = splitTlsSetting(options.tls);
-  if (mode !== undefined) return mode;
-  if (options.path !== undefined) return "none";
-  return port === 465 ? "implicit" : "starttls";
-}
-
 function tlsOptions(options: SmtpClientOptions): TlsOptions {
   return splitTlsSetting(options.tls).options;
 }
@@ -128,8 +122,7 @@ export class SmtpClient {
   constructor(options: SmtpClientOptions) {
     this.#options = options;
     this.#hostname = options.path ?? options.hostname ?? "127.0.0.1";
-    const implicit = splitTlsSetting(options.tls).mode === "implicit";
-    this.#port = options.port ?? (options.lmtp ? 24 : implicit ? 465 : 587);
+    this.#port = smtpDefaultPort(options);
   }
 
   /**
@@ -204,7 +197,7 @@ export class SmtpClient {
 
   async #open(): Promise<void> {
     const options = this.#options;
-    const mode = tlsMode(options, this.#port);
+    const mode = smtpTlsMode(options, this.#port);
     if (options.requireTls && mode === "none") {
       throw new InvalidArgumentError('Cannot require TLS with tls: "none"');
     }
@@ -660,7 +653,21 @@ export class SmtpClient {
     }
   }
 
-  /** Closes the connection at once, without QUIT. */
+  /**
+   * Closes the connection at once, without QUIT (a transaction in progress
+   * is abandoned; the server delivers nothing from it).
+   *
+   * @example Usage
+   * ```ts
+   * import { SmtpClient, SmtpServer } from "@portline/portline/smtp";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await SmtpServer.listen();
+   * const client = await SmtpClient.connect({ port: server.port, tls: "none" });
+   * client.destroy();
+   * assert.equal(client.closed, true);
+   * ```
+   */
   destroy(): void {
     this.#session?.destroy();
   }

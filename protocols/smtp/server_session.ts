@@ -8,7 +8,7 @@
  */
 import { BufferedReader } from "../_core/buffered_reader.ts";
 import { type Conn, startTlsServer } from "../_core/transport.ts";
-import { ProtocolError } from "../_core/errors.ts";
+import { LimitError, ProtocolError } from "../_core/errors.ts";
 import { fromBase64, toBase64 } from "../_core/sasl.ts";
 import { type SaslAccounts, SaslServerExchange } from "../_core/sasl_server.ts";
 import { concatBytes } from "../_core/writer.ts";
@@ -160,6 +160,11 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
         } catch (error) {
           if (error instanceof ProtocolError) {
             this.#reply(500, "5.5.2 Bare LF is not a line end here");
+            await this.#flush();
+          } else if (error instanceof LimitError) {
+            // RFC 5321 §4.5.3.1.4: a command line is at most 512 octets; far
+            // past that the peer is not speaking SMTP. Say so, then hang up.
+            this.#reply(500, "5.5.6 Line too long");
             await this.#flush();
           }
           return;

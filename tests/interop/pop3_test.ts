@@ -199,6 +199,13 @@ Deno.test("dovecot: LIST, UIDL, TOP and RETR match the Maildir files", async () 
     assert.deepEqual(await client.uidlOne(id), uidl.find((u) => u.id === id));
     const header = wire.slice(0, wire.indexOf("\r\n\r\n") + 4);
     assert.equal(decoder.decode(await client.topBytes(id, 0)), header, `TOP ${id} 0`);
+    // TOP n 2: the header and the first two body lines, dot-unstuffed.
+    const bodyLines = (wire.slice(header.length).match(/[^\n]*\n/g) ?? []).slice(0, 2);
+    assert.equal(
+      decoder.decode(await client.topBytes(id, 2)),
+      header + bodyLines.join(""),
+      `TOP ${id} 2`,
+    );
     if (seeds.get(id) === "big") {
       // 5 MB: stream it and compare as it arrives.
       const expected = encoder.encode(wire);
@@ -311,4 +318,50 @@ Deno.test("dovecot: RETR over maxBytes is a LimitError, drained, and the session
   await assert.rejects(client.uidl({ maxBytes: 10 }), LimitError);
   assert.equal((await client.uidl()).length, seeds.size);
   await client.close();
+});
+
+Deno.test("examples/pop3_fetch.ts saves every message and deletes at QUIT", async () => {
+  const seeded = await seed();
+  const out = await Deno.makeTempDir();
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "examples/pop3_fetch.ts",
+        "--host",
+        "localhost",
+        "--tls",
+        "starttls",
+        "--port",
+        "11110",
+        "--ca",
+        join(RUN, "certs", "ca.pem"),
+        "--out",
+        out,
+        "--delete",
+      ],
+      cwd: new URL("../../", import.meta.url),
+      env: { POP3_USER: USER, POP3_PASSWORD: PASSWORD, NO_COLOR: "1" },
+    }).output();
+    assert.equal(code, 0, decoder.decode(stderr));
+    const text = decoder.decode(stdout);
+    assert.match(text, /^logged in to localhost \(TLS\)$/m);
+    assert.match(
+      text,
+      new RegExp(`^${seeded.size} new message\\(s\\), ${seeded.size} marked`, "m"),
+    );
+    const saved = new Map<string, string>();
+    for (const name of await readdir(out)) {
+      if (!name.endsWith(".eml")) continue;
+      const body = decoder.decode(await readFile(join(out, name)));
+      saved.set(/^X-Seed: (\S+)\r$/m.exec(body)![1]!, body);
+    }
+    assert.deepEqual([...saved.keys()].sort(), [...seeded.keys()].sort());
+    for (const [seed, body] of seeded) assert.equal(saved.get(seed), crlf(body), seed);
+    // QUIT committed the deletions.
+    assert.equal((await maildirFiles()).size, 0);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
 });

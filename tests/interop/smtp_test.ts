@@ -4,12 +4,15 @@
 // by virtual(8) into $RUN/mail/<user>/Maildir. Each message is found in the
 // Maildir and compared byte for byte once the trace headers postfix prepends
 // are removed and CRLF is taken as LF.
+// LmtpClient against dovecot's LMTP (setup_20_dovecot.sh, 127.0.0.1:12424,
+// STARTTLS), which stores into the same Maildirs.
 // Run: bash scripts/interop/run.sh --setup-only && deno test -A tests/interop/smtp_test.ts
 import assert from "../_assert.ts";
 import { readFileSync } from "node:fs";
 import { TlsError } from "../../protocols/_core/mod.ts";
-import { MailMessage } from "../../protocols/mail/mod.ts";
+import { MailMessage, parseMail } from "../../protocols/mail/mod.ts";
 import {
+  LmtpClient,
   SmtpClient,
   type SmtpClientOptions,
   SmtpRecipientsRefusedError,
@@ -19,6 +22,7 @@ const RUN = Deno.env.get("PORTLINE_INTEROP_DIR") ?? ".interop";
 const CA = readFileSync(`${RUN}/certs/ca.pem`, "utf8");
 const STARTTLS_PORT = 12525;
 const IMPLICIT_PORT = 12465;
+const LMTP_PORT = 12424;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -249,4 +253,88 @@ Deno.test("postfix: DSN parameters and several messages over one connection", as
     });
   }
   for (const id of ids) assert.equal(withoutTrace(await delivered("bob", id)), simple(id));
+});
+
+for (const chunking of [true, false]) {
+  Deno.test(`dovecot LMTP: one ${chunking ? "BDAT" : "DATA"} reply per recipient`, async () => {
+    await using client = await LmtpClient.connect({
+      hostname: "localhost",
+      port: LMTP_PORT,
+      tls: { mode: "starttls", caCerts: [CA] },
+      chunking,
+      timeoutMs: 20_000,
+    });
+    assert.equal(client.lmtp, true);
+    assert.equal(client.secure, true);
+    assert.equal(client.extensions.chunking, true);
+    assert.equal(client.extensions.pipelining, true);
+    const id = marker();
+    const body = simple(id, "X-Dots: yes\r\n") + "..two dots\r\n.\r\n";
+    const result = await client.sendMail({
+      from: "ann@example.org",
+      to: ["alice@portline.test", "nobody@portline.test", "bob@portline.test"],
+      body,
+    });
+    assert.deepEqual(result.accepted, ["alice@portline.test", "bob@portline.test"]);
+    assert.deepEqual(result.rejected.map((r) => [r.address, r.replyCode, r.enhancedCode]), [
+      ["nobody@portline.test", 550, "5.1.1"],
+    ]);
+    // The last per-recipient reply is bob's.
+    assert.equal(result.replyCode, 250);
+    assert.match(result.response, /bob@portline\.test/);
+    assert.equal(withoutTrace(await delivered("alice", id)), body);
+    assert.equal(withoutTrace(await delivered("bob", id)), body);
+    // Everyone refused: an error, and the session stays usable.
+    const error = await client.sendMail({
+      from: "ann@example.org",
+      to: ["nobody@portline.test"],
+      body,
+    }).catch((e) => e);
+    assert.ok(error instanceof SmtpRecipientsRefusedError);
+    assert.equal(error.rejected[0]!.address, "nobody@portline.test");
+    await client.noop();
+    const next = marker();
+    await client.sendMail({
+      from: "ann@example.org",
+      to: ["bob@portline.test"],
+      body: simple(next),
+    });
+    assert.equal(withoutTrace(await delivered("bob", next)), simple(next));
+  });
+}
+
+Deno.test("examples/smtp_send.ts sends an attachment through postfix", async () => {
+  const id = marker();
+  const dir = await Deno.makeTempDir();
+  try {
+    const attachment = crypto.getRandomValues(new Uint8Array(1500));
+    const file = `${dir}/${id}.bin`;
+    await Deno.writeFile(file, attachment);
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "examples/smtp_send.ts", "--attach", file],
+      cwd: new URL("../../", import.meta.url),
+      env: {
+        SMTP_HOST: "localhost",
+        SMTP_PORT: String(IMPLICIT_PORT),
+        SMTP_TLS: "implicit",
+        SMTP_USER: "alice",
+        SMTP_PASSWORD: "secret",
+        SMTP_CA: `${RUN}/certs/ca.pem`,
+        SMTP_TO: "alice@portline.test,nobody@portline.test",
+        NO_COLOR: "1",
+      },
+    }).output();
+    const out = dec.decode(stdout);
+    assert.equal(code, 0, dec.decode(stderr));
+    assert.match(out, /^connected to localhost:12465 \(TLS\)$/m);
+    assert.match(out, /^accepted: alice@portline\.test$/m);
+    assert.match(out, /^rejected: nobody@portline\.test \(550 /m);
+    const mail = parseMail(await delivered("alice", id));
+    assert.equal(mail.subject, "portline SMTP example");
+    assert.equal(mail.attachments.length, 1);
+    assert.equal(mail.attachments[0]!.filename, `${id}.bin`);
+    assert.deepEqual(mail.attachments[0]!.body, attachment);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

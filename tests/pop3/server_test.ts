@@ -208,3 +208,17 @@ Deno.test("Pop3Server drops an idle connection", async () => {
   assert.equal(await s.reader.readLineOrNull(), null);
   s.close();
 });
+
+Deno.test("Pop3Server answers an endless command line with -ERR and hangs up", async () => {
+  await using fixture = await startServer();
+  const s = await raw(fixture.server);
+  try {
+    // Past the 16 KiB line limit without a line end (small enough to be read
+    // whole, so the hang-up is a FIN and the reply is not lost).
+    await s.send("USER " + "x".repeat(20_000));
+    assert.equal(await s.reader.readLine(), "-ERR Line too long");
+    assert.equal(await s.reader.readLineOrNull(), null);
+  } finally {
+    s.close();
+  }
+});

@@ -61,6 +61,21 @@ Deno.test("SmtpServer refuses bare-LF command lines", async () => {
   }
 });
 
+Deno.test("SmtpServer answers an endless command line with 500 and hangs up", async () => {
+  await using server = await SmtpServer.listen();
+  const c = await raw(server.port);
+  try {
+    await c.reader.readLine();
+    // Past the server's 16 KiB line limit without a line end (small enough
+    // to be read whole, so the hang-up is a FIN and the reply is not lost).
+    await c.send("EHLO " + "x".repeat(20_000));
+    assert.equal(await c.reader.readLine(), "500 5.5.6 Line too long");
+    assert.equal(await c.reader.readLineOrNull(), null);
+  } finally {
+    c.conn.close();
+  }
+});
+
 Deno.test("SmtpServer drops commands pipelined after STARTTLS", async () => {
   await using server = await SmtpServer.listen({ tls: SERVER_TLS });
   const c = await raw(server.port);
