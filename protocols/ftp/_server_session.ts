@@ -29,10 +29,14 @@ export interface ServerConfig {
   requireTlsSessionReuse: boolean;
   disabled: Set<string>;
   dataTimeoutMs: number;
+  maxUploadBytes: number;
   pasvAddress: string | undefined;
   greeting: string;
   onCommand: ((line: string) => void) | undefined;
 }
+
+/** An upload went past `maxUploadBytes`. */
+class OverQuota extends Error {}
 
 type TransferKind = "RETR" | "STOR" | "APPE" | "LIST" | "NLST" | "MLSD";
 
@@ -616,6 +620,7 @@ export class ServerSession {
       }
     }
     let ok = true;
+    let overQuota = false;
     try {
       if (kind === "STOR" || kind === "APPE") {
         await this.#receive(data, this.#path(arg), kind === "APPE", offset, transfer);
@@ -623,11 +628,13 @@ export class ServerSession {
         await this.#send(data, kind === "RETR" ? this.#path(arg) : undefined, lines, offset);
         await data.closeWrite().catch(() => {});
       }
-    } catch {
+    } catch (error) {
       ok = false;
+      overQuota = error instanceof OverQuota;
     }
     data.close();
-    if (!ok || transfer.aborted) await this.#reply(426, "Connection closed; transfer aborted");
+    if (overQuota) await this.#reply(552, "Exceeded storage allocation; transfer aborted");
+    else if (!ok || transfer.aborted) await this.#reply(426, "Connection closed; transfer aborted");
     else await this.#reply(226, "Transfer complete");
   }
 
@@ -657,10 +664,13 @@ export class ServerSession {
     const writer = await this.#config.fs.write(path, { append, offset });
     const ascii = this.#type === "A" ? new FtpAsciiDecoder() : undefined;
     const buffer = new Uint8Array(256 * 1024);
+    let received = 0;
     try {
       for (;;) {
         const n = await data.read(buffer);
         if (n === null) break;
+        received += n;
+        if (received > this.#config.maxUploadBytes) throw new OverQuota();
         const chunk = buffer.subarray(0, n);
         await writer.write(ascii ? ascii.push(chunk) : chunk);
       }

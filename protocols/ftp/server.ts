@@ -43,6 +43,14 @@ export interface FtpServerOptions {
   pasvAddress?: string;
   /** Commands to answer with 502 and leave out of FEAT, e.g. `["EPSV", "MLSD"]`. */
   disabledCommands?: string[];
+  /**
+   * The most bytes one STOR or APPE may write (bytes received, before ASCII
+   * conversion); past it the data connection is closed and the command
+   * answered `552 Exceeded storage allocation`, like a server over quota.
+   *
+   * @default {Infinity}
+   */
+  maxUploadBytes?: number;
   /** How long to wait for a data connection, in milliseconds. @default {10000} */
   dataTimeoutMs?: number;
   /** Called with each command received (passwords masked). */
@@ -95,6 +103,7 @@ export class FtpServer {
       requireTlsSessionReuse: options.requireTlsSessionReuse ?? false,
       disabled: new Set((options.disabledCommands ?? []).map((c) => c.toUpperCase())),
       dataTimeoutMs: options.dataTimeoutMs ?? 10_000,
+      maxUploadBytes: options.maxUploadBytes ?? Infinity,
       pasvAddress: options.pasvAddress,
       greeting: "portline FTP server ready",
       onCommand: options.onCommand,

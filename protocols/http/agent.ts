@@ -1,8 +1,9 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * The agent: a keep-alive connection pool per origin (or per proxy / tunnel),
- * proxies from options or the environment, and one retry when a reused idle
- * connection turns out to be closed.
+ * proxies from options or the environment (Basic or Digest proxy
+ * authentication), and one retry when a reused idle connection turns out to
+ * be closed.
  *
  * @module
  */
@@ -20,10 +21,22 @@ import { connectTimed } from "./_connect.ts";
 import { HttpConnection, type HttpTimeouts } from "./connection.ts";
 import type { HttpResponse } from "./response.ts";
 import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
-import { type HttpHeaderList, type HttpHeadLimits, HttpHeadParser } from "./parse.ts";
+import {
+  type HttpHeaderList,
+  httpHeaderValue,
+  type HttpHeadLimits,
+  HttpHeadParser,
+} from "./parse.ts";
 import type { HttpPreparedBody } from "./body.ts";
 import { encodeHttpRequestHead } from "./request_head.ts";
-import { httpBasicAuthorization } from "./auth.ts";
+import {
+  chooseHttpAuthChallenge,
+  type HttpAuthChallenge,
+  httpAuthorization,
+  type HttpCredentials,
+  parseHttpAuthChallenges,
+} from "./auth.ts";
+import { discardHttpBody } from "./_discard.ts";
 import { type HttpProxyConfig, httpProxyFor, httpProxyFromEnv } from "./proxy.ts";
 import { httpFetch, type HttpFetchInit } from "./fetch.ts";
 import { latin1Decode } from "./_latin1.ts";
@@ -60,7 +73,11 @@ export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
   tls?: TlsOptions;
   /**
    * Proxies: `"env"` reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY; a URL is
-   * used for both schemes; `null` means direct.
+   * used for both schemes; `null` means direct. Credentials in the proxy URL
+   * (`http://user:pass@proxy:3128`) are sent as Basic; when the proxy
+   * answers 407 with a Digest challenge (RFC 7616) the request (or the
+   * CONNECT) is sent once more with a Digest answer, and later requests
+   * answer that challenge at once, counting the nonce up.
    *
    * @default {"env"}
    */
@@ -119,9 +136,16 @@ interface Pool {
 interface Route {
   key: string;
   target: string;
-  headers: HttpHeaderList;
+  /** The proxy of an absolute-form route, whose credentials it answers with. */
+  proxy: URL | undefined;
   open: (signal: AbortSignal | undefined) => Promise<Conn>;
   host: string;
+}
+
+/** A proxy's Digest challenge, answered again (nonce count up) on later requests. */
+interface ProxyDigest {
+  challenge: HttpAuthChallenge;
+  nc: number;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
@@ -132,15 +156,12 @@ function hostOf(url: URL): { hostname: string; port: number } {
   return { hostname, port };
 }
 
-function proxyAuthorization(proxy: URL): HttpHeaderList {
-  if (!proxy.username) return [];
-  return [[
-    "Proxy-Authorization",
-    httpBasicAuthorization({
-      username: decodeURIComponent(proxy.username),
-      password: decodeURIComponent(proxy.password),
-    }),
-  ]];
+function proxyCredentials(proxy: URL): HttpCredentials | undefined {
+  if (!proxy.username) return undefined;
+  return {
+    username: decodeURIComponent(proxy.username),
+    password: decodeURIComponent(proxy.password),
+  };
 }
 
 /**
@@ -176,6 +197,8 @@ export class HttpAgent {
   #proxy: HttpProxyConfig;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  // Digest challenges learnt from 407 answers, by proxy URL.
+  #proxyDigests = new Map<string, ProxyDigest>();
   #stats = { connections: 0, requests: 0, reused: 0, retries: 0 };
   readonly #maxSockets: number;
   readonly #maxIdle: number;
@@ -248,12 +271,18 @@ export class HttpAgent {
       this.#lastTarget = target;
     }
     const body = request.body ?? null;
-    const headers = route.headers.length > 0
-      ? [...request.headers, ...route.headers]
-      : request.headers;
-    for (let attempt = 0;; attempt++) {
-      // An idle pooled connection comes back at once; only a new one is awaited.
-      const idle = attempt === 0 ? this.#idle(route) : undefined;
+    const proxy = route.proxy;
+    let staleRetried = false;
+    let proxyAuthTried = false;
+    for (;;) {
+      const headers = proxy === undefined ? request.headers : [
+        ...request.headers,
+        ...this.#proxyAuthorization(proxy, request.method, target, body),
+      ];
+      // An idle pooled connection comes back at once; only a new one is
+      // awaited. After a stale connection failed, the other idle ones are
+      // suspect too: a new one.
+      const idle = staleRetried ? undefined : this.#idle(route);
       const conn = idle ?? await this.#acquire(route, request.signal);
       // A connection that completed exchanges before is a reused one.
       const reused = conn.requestCount > 0;
@@ -261,7 +290,7 @@ export class HttpAgent {
       if (reused) this.#stats.reused++;
       try {
         const source = body === null ? null : body.bytes ?? body.open!();
-        return await conn.request({
+        const response = await conn.request({
           method: request.method,
           target,
           headers,
@@ -274,16 +303,85 @@ export class HttpAgent {
           continueTimeoutMs: request.continueTimeoutMs,
           onInformational: request.onInformational,
         });
+        if (
+          response.status === 407 && proxy !== undefined && !proxyAuthTried &&
+          (body === null || body.replayable) &&
+          this.#learnProxyChallenge(proxy, response.header("proxy-authenticate"), body)
+        ) {
+          // A Digest challenge from the proxy: answer it once on this request.
+          proxyAuthTried = true;
+          await discardHttpBody(response);
+          continue;
+        }
+        return response;
       } catch (error) {
         // Refused before anything was sent (a bad header, say): hand the connection back.
         if (conn.idle) this.#release(this.#pool(route.key), conn, true);
-        const retry = attempt === 0 && reused && !conn.responseStarted &&
+        const retry = !staleRetried && reused && !conn.responseStarted &&
           error instanceof ConnectionClosedError && IDEMPOTENT.has(request.method) &&
           (body === null || body.replayable) && !request.signal?.aborted;
         if (!retry) throw error;
+        staleRetried = true;
         this.#stats.retries++;
       }
     }
+  }
+
+  /**
+   * The `Proxy-Authorization` field for a request through `proxy`: Digest
+   * once the proxy asked for it (nonce count up on each use), else Basic
+   * when the proxy URL has credentials, else none.
+   */
+  #proxyAuthorization(
+    proxy: URL,
+    method: string,
+    uri: string,
+    body: HttpPreparedBody | null,
+  ): HttpHeaderList {
+    const credentials = proxyCredentials(proxy);
+    if (credentials === undefined) return [];
+    const digest = this.#proxyDigests.get(proxy.href);
+    const value = digest === undefined
+      ? httpAuthorization({ scheme: "basic", params: {} }, { ...credentials, method, uri })
+      : httpAuthorization(digest.challenge, {
+        ...credentials,
+        method,
+        uri,
+        nc: ++digest.nc,
+        body: body === null ? undefined : body.bytes,
+      });
+    return [["Proxy-Authorization", value]];
+  }
+
+  /**
+   * Reads a 407's `Proxy-Authenticate`: when it holds a Digest challenge
+   * this agent can answer with the proxy's credentials, remembers it and
+   * returns true (send again). Basic was sent already, so a Basic
+   * challenge means the credentials were refused.
+   */
+  #learnProxyChallenge(
+    proxy: URL,
+    header: string | null,
+    body: HttpPreparedBody | null,
+  ): boolean {
+    if (header === null || proxyCredentials(proxy) === undefined) return false;
+    const challenge = chooseHttpAuthChallenge(
+      parseHttpAuthChallenges(header),
+      body === null || body.bytes !== undefined,
+    );
+    if (challenge?.scheme !== "digest") return false;
+    const known = this.#proxyDigests.get(proxy.href);
+    // The same nonce refused again, and not as stale: wrong credentials.
+    if (
+      known !== undefined && known.challenge.params.nonce === challenge.params.nonce &&
+      challenge.params.stale?.toLowerCase() !== "true"
+    ) {
+      this.#proxyDigests.delete(proxy.href);
+      return false;
+    }
+    if (this.#proxyDigests.size >= 64) this.#proxyDigests.clear();
+    this.#proxyDigests.set(proxy.href, { challenge, nc: 0 });
+    return true;
   }
 
   #route(url: URL): Route {
@@ -321,7 +419,7 @@ export class HttpAgent {
       return {
         key: `${url.protocol}//${url.host}`,
         target: "",
-        headers: [],
+        proxy: undefined,
         host: url.host,
         open: (signal) => open(hostname, port, secure, signal),
       };
@@ -332,7 +430,7 @@ export class HttpAgent {
       return {
         key: `proxy ${proxy.href}`,
         target: "absolute",
-        headers: proxyAuthorization(proxy),
+        proxy,
         host: url.host,
         open: (signal) =>
           connectTimed({
@@ -347,7 +445,7 @@ export class HttpAgent {
     return {
       key: `tunnel ${proxy.href} ${url.host}`,
       target: "",
-      headers: [],
+      proxy: undefined,
       host: url.host,
       open: (signal) =>
         this.#tunnel(proxy, hostname, port, signal, connectTimeout).then((conn) =>
@@ -375,49 +473,65 @@ export class HttpAgent {
       );
     }
     const p = hostOf(proxy);
-    const conn = await connectTimed({ hostname: p.hostname, port: p.port, signal, timeoutMs });
     const authority = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-    try {
-      await conn.write(
-        encodeHttpRequestHead("CONNECT", authority, [
-          ["Host", authority],
-          ...proxyAuthorization(proxy),
-        ]),
-      );
-      const reader = new BufferedReader(conn, { maxLineBytes: 65536 });
-      reader.deadline = { signal, timeoutMs };
-      const parser = new HttpHeadParser(this.#options);
-      for (;;) {
-        const line = await reader.readLineBytesOrNull();
-        if (line === null) {
+    for (let authTried = false;;) {
+      const conn = await connectTimed({ hostname: p.hostname, port: p.port, signal, timeoutMs });
+      try {
+        await conn.write(
+          encodeHttpRequestHead("CONNECT", authority, [
+            ["Host", authority],
+            ...this.#proxyAuthorization(proxy, "CONNECT", authority, null),
+          ]),
+        );
+        const reader = new BufferedReader(conn, { maxLineBytes: 65536 });
+        reader.deadline = { signal, timeoutMs };
+        const parser = new HttpHeadParser(this.#options);
+        for (;;) {
+          const line = await reader.readLineBytesOrNull();
+          if (line === null) {
+            throw new HttpProxyError(
+              `Cannot open a tunnel to ${authority}: proxy ${proxy.host} closed the connection`,
+              { status: 0 },
+            );
+          }
+          if (parser.push(latin1Decode(line))) break;
+        }
+        const head = parser.head();
+        if (
+          head.status === 407 && !authTried &&
+          this.#learnProxyChallenge(
+            proxy,
+            httpHeaderValue(head.headers, "proxy-authenticate"),
+            null,
+          )
+        ) {
+          // A Digest challenge: answer it on a new connection (the 407's
+          // body and the proxy's keep-alive choice do not matter then).
+          authTried = true;
+          conn.close();
+          continue;
+        }
+        if (head.status < 200 || head.status > 299) {
           throw new HttpProxyError(
-            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} closed the connection`,
-            { status: 0 },
+            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} answered ${head.status} ${head.statusText}`,
+            { status: head.status },
           );
         }
-        if (parser.push(latin1Decode(line))) break;
+        if (reader.buffered > 0) {
+          throw new HttpProxyError(
+            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} sent data before the TLS handshake`,
+            { status: head.status },
+          );
+        }
+        return conn;
+      } catch (error) {
+        conn.close();
+        if (error instanceof HttpProxyError || error instanceof HttpTimeoutError) throw error;
+        if (error instanceof TimeoutError) {
+          throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
+        }
+        throw error;
       }
-      const head = parser.head();
-      if (head.status < 200 || head.status > 299) {
-        throw new HttpProxyError(
-          `Cannot open a tunnel to ${authority}: proxy ${proxy.host} answered ${head.status} ${head.statusText}`,
-          { status: head.status },
-        );
-      }
-      if (reader.buffered > 0) {
-        throw new HttpProxyError(
-          `Cannot open a tunnel to ${authority}: proxy ${proxy.host} sent data before the TLS handshake`,
-          { status: head.status },
-        );
-      }
-      return conn;
-    } catch (error) {
-      conn.close();
-      if (error instanceof HttpProxyError || error instanceof HttpTimeoutError) throw error;
-      if (error instanceof TimeoutError) {
-        throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
-      }
-      throw error;
     }
   }
 

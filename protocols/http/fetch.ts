@@ -9,6 +9,7 @@
 import { HttpAgent } from "./agent.ts";
 import type { HttpTimeouts } from "./connection.ts";
 import type { HttpResponse } from "./response.ts";
+import { discardHttpBody } from "./_discard.ts";
 import { HttpRedirectError } from "./errors.ts";
 import type { HttpHeaderList, HttpResponseHead } from "./parse.ts";
 import { type HttpBodyInit, type HttpPreparedBody, prepareHttpBody } from "./body.ts";
@@ -130,29 +131,6 @@ function present(headers: HttpHeaderList): number {
     }
   }
   return has;
-}
-
-/** Reads up to 64 KiB of an unwanted body to keep the connection, else drops it. */
-async function discard(response: HttpResponse): Promise<void> {
-  // A body that came whole left its connection free already.
-  if (response.completeBody !== undefined || response.body === null) return;
-  const f = response.framing;
-  if (f.kind === "close" || (f.kind === "length" && f.length > 65536)) {
-    await response.body.cancel().catch(() => {});
-    return;
-  }
-  const reader = response.body.getReader();
-  try {
-    let total = 0;
-    while (total <= 65536) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.byteLength;
-    }
-    await reader.cancel();
-  } catch {
-    // The failure closed the connection; nothing to keep.
-  }
 }
 
 /**
@@ -293,7 +271,7 @@ export async function httpFetch(
             body: bodyBytes,
           }),
         };
-        await discard(response);
+        await discardHttpBody(response);
         continue;
       }
     }
@@ -301,13 +279,13 @@ export async function httpFetch(
       const location = response.header("location");
       if (location !== null) {
         if (redirect === "error") {
-          await discard(response);
+          await discardHttpBody(response);
           throw new HttpRedirectError(
             `Cannot fetch ${url.href}: redirected (${response.status}) with redirect: "error"`,
           );
         }
         if (++redirects > maxRedirections) {
-          await discard(response);
+          await discardHttpBody(response);
           throw new HttpRedirectError(
             `Cannot fetch ${url.href}: more than ${maxRedirections} redirects`,
           );
@@ -316,17 +294,17 @@ export async function httpFetch(
         try {
           step = httpRedirect(response.status, location, { url, method, headers });
         } catch (error) {
-          await discard(response);
+          await discardHttpBody(response);
           throw error;
         }
         if (step) {
           if (!step.dropBody && prepared !== null && !prepared.replayable) {
-            await discard(response);
+            await discardHttpBody(response);
             throw new HttpRedirectError(
               `Cannot follow the ${response.status} redirect from ${url.href}: the body is a stream and cannot be sent again`,
             );
           }
-          await discard(response);
+          await discardHttpBody(response);
           url = step.url;
           method = step.method;
           headers = step.headers;

@@ -15,8 +15,11 @@ import {
   type Conn,
   connect,
   type ConnectionLoop,
+  LimitError,
   listen,
   type Listener,
+  PortlineError,
+  ProtocolError,
   serveConnections,
   type ServerTlsOptions,
 } from "../_core/mod.ts";
@@ -107,6 +110,39 @@ export type HttpTestHandler = (
   request: HttpTestRequest,
 ) => HttpTestResponse | Promise<HttpTestResponse>;
 
+/**
+ * Proxy credentials of {@linkcode HttpTestServer} in proxy mode, and the
+ * scheme it challenges with.
+ *
+ * @example Digest proxy
+ * ```ts
+ * import { HttpAgent, HttpTestServer } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * await using origin = await HttpTestServer.start();
+ * origin.route("GET", "/", () => ({ body: "hi" }));
+ * await using proxy = await HttpTestServer.start({
+ *   proxy: { username: "u", password: "p", scheme: "digest", algorithm: "SHA-256" },
+ * });
+ * await using agent = new HttpAgent({ proxy: `http://u:p@127.0.0.1:${proxy.port}` });
+ * assert.equal(await (await agent.fetch(origin.url)).text(), "hi");
+ * ```
+ */
+export interface HttpTestProxyAuth extends HttpCredentials {
+  /**
+   * The challenge: `"basic"`, or `"digest"` (RFC 7616, qop=auth).
+   *
+   * @default {"basic"}
+   */
+  scheme?: "basic" | "digest";
+  /**
+   * The Digest algorithm (`MD5`, `SHA-256`, `MD5-sess`…).
+   *
+   * @default {"MD5"}
+   */
+  algorithm?: string;
+}
+
 /** Options of {@linkcode HttpTestServer.start}. */
 export interface HttpTestServerOptions {
   /** Serve HTTPS with this certificate and key. */
@@ -124,9 +160,17 @@ export interface HttpTestServerOptions {
   expectContinue?: "continue" | "ignore" | ((request: HttpTestRequest) => HttpTestResponse | null);
   /**
    * Act as a proxy too: CONNECT tunnels and absolute-form requests are
-   * forwarded; with credentials, `Proxy-Authorization: Basic` is required.
+   * forwarded; with credentials, `Proxy-Authorization` is required (Basic,
+   * or Digest with `scheme: "digest"`), else 407 with `Proxy-Authenticate`.
    */
-  proxy?: boolean | HttpCredentials;
+  proxy?: boolean | HttpTestProxyAuth;
+  /**
+   * The largest request body read (Content-Length or chunked); a larger one
+   * gets 413 and the connection is closed.
+   *
+   * @default {67108864}
+   */
+  maxBodyBytes?: number;
   /** Answers requests no route matched; 404 by default. */
   fallback?: HttpTestHandler;
 }
@@ -135,6 +179,79 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 class ServerClosed extends Error {}
+
+/** Too large a request body for `maxBodyBytes`. */
+class BodyTooLarge extends Error {}
+
+/**
+ * The server side of Digest (RFC 7616, qop=auth): issues nonces and checks
+ * answers, with the `uri` equal to the request target and the nonce count
+ * rising for each reuse of a nonce.
+ */
+class DigestGate {
+  readonly #credentials: HttpCredentials;
+  readonly #realm: string;
+  readonly #algorithm: string;
+  readonly #userhash: boolean;
+  readonly #qop: boolean;
+  readonly #opaque = randomBytes(8).toString("hex");
+  // Nonces issued, with the highest nonce count seen (bounded).
+  readonly #nonces = new Map<string, number>();
+
+  constructor(
+    credentials: HttpCredentials,
+    options: { algorithm?: string; realm?: string; userhash?: boolean; qop?: boolean },
+  ) {
+    this.#credentials = credentials;
+    this.#realm = options.realm ?? "test@portline";
+    this.#algorithm = options.algorithm ?? "MD5";
+    this.#userhash = options.userhash === true;
+    this.#qop = options.qop !== false;
+  }
+
+  /** Whether `header` answers one of this gate's challenges for the request. */
+  accepts(header: string | null, method: string, target: string): boolean {
+    if (header === null || !/^digest\s/i.test(header)) return false;
+    const p = parseHttpAuthChallenges(header)[0]?.params ?? {};
+    const last = p.nonce === undefined ? undefined : this.#nonces.get(p.nonce);
+    if (last === undefined || p.uri !== target) return false;
+    const nc = p.nc === undefined ? 1 : parseInt(p.nc, 16);
+    if (this.#qop && !(nc > last)) return false;
+    const challenge: HttpAuthChallenge = {
+      scheme: "digest",
+      params: {
+        realm: this.#realm,
+        nonce: p.nonce!,
+        algorithm: this.#algorithm,
+        opaque: this.#opaque,
+        ...(this.#qop ? { qop: "auth" } : {}),
+        ...(this.#userhash ? { userhash: "true" } : {}),
+      },
+    };
+    const expected = httpDigestAuthorization(challenge, {
+      ...this.#credentials,
+      method,
+      uri: p.uri,
+      cnonce: p.cnonce,
+      nc,
+    });
+    const want = /response="([0-9a-f]+)"/.exec(expected)?.[1];
+    if (want === undefined || p.response !== want || p.opaque !== this.#opaque) return false;
+    this.#nonces.set(p.nonce!, nc);
+    return true;
+  }
+
+  /** A new challenge (a fresh nonce). */
+  challenge(): string {
+    const nonce = randomBytes(16).toString("base64");
+    if (this.#nonces.size >= 1024) this.#nonces.clear();
+    this.#nonces.set(nonce, 0);
+    const qop = this.#qop ? `, qop="auth"` : "";
+    return `Digest realm="${this.#realm}"${qop}, algorithm=${this.#algorithm}, nonce="${nonce}", opaque="${this.#opaque}"${
+      this.#userhash ? ", userhash=true" : ""
+    }`;
+  }
+}
 
 /**
  * An in-process HTTP/1.1 server for tests and demos, on 127.0.0.1 and a
@@ -160,6 +277,8 @@ export class HttpTestServer {
   #routes: { method: string; path: string; handler: HttpTestHandler }[] = [];
   // Proxy mode: the upstream connections of CONNECT tunnels.
   #upstreams = new Set<Conn>();
+  // Proxy mode with Digest: the gate for Proxy-Authorization.
+  #proxyGate: DigestGate | undefined;
   #closing = new AbortController();
   #loop: ConnectionLoop;
   #connections = 0;
@@ -171,6 +290,10 @@ export class HttpTestServer {
   private constructor(listener: Listener, options: HttpTestServerOptions) {
     this.#listener = listener;
     this.#options = options;
+    const proxy = options.proxy;
+    if (typeof proxy === "object" && proxy.scheme === "digest") {
+      this.#proxyGate = new DigestGate(proxy, { algorithm: proxy.algorithm, realm: "proxy" });
+    }
     this.#loop = serveConnections(listener, (conn) => {
       const id = ++this.#connections;
       return {
@@ -305,51 +428,14 @@ export class HttpTestServer {
     handler: HttpTestHandler,
     options: { algorithm?: string; realm?: string; userhash?: boolean; qop?: boolean } = {},
   ): HttpTestHandler {
-    const realm = options.realm ?? "test@portline";
-    const algorithm = options.algorithm ?? "MD5";
-    const opaque = randomBytes(8).toString("hex");
-    const nonces = new Set<string>();
+    const gate = new DigestGate(credentials, options);
     return (request) => {
-      const header = request.header("authorization");
-      if (header !== null && /^digest\s/i.test(header)) {
-        const [answer] = parseHttpAuthChallenges(header);
-        const p = answer?.params ?? {};
-        if (p.nonce !== undefined && nonces.has(p.nonce) && p.uri !== undefined) {
-          const challenge: HttpAuthChallenge = {
-            scheme: "digest",
-            params: {
-              realm,
-              nonce: p.nonce,
-              algorithm,
-              opaque,
-              ...(options.qop === false ? {} : { qop: "auth" }),
-              ...(options.userhash ? { userhash: "true" } : {}),
-            },
-          };
-          const expected = httpDigestAuthorization(challenge, {
-            ...credentials,
-            method: request.method,
-            uri: p.uri,
-            cnonce: p.cnonce,
-            nc: p.nc === undefined ? 1 : parseInt(p.nc, 16),
-          });
-          const want = /response="([0-9a-f]+)"/.exec(expected)?.[1];
-          if (want !== undefined && p.response === want && p.opaque === opaque) {
-            return handler(request);
-          }
-        }
+      if (gate.accepts(request.header("authorization"), request.method, request.target)) {
+        return handler(request);
       }
-      const nonce = randomBytes(16).toString("base64");
-      nonces.add(nonce);
-      const qop = options.qop === false ? "" : `, qop="auth"`;
       return {
         status: 401,
-        headers: {
-          "WWW-Authenticate":
-            `Digest realm="${realm}"${qop}, algorithm=${algorithm}, nonce="${nonce}", opaque="${opaque}"${
-              options.userhash ? ", userhash=true" : ""
-            }`,
-        },
+        headers: { "WWW-Authenticate": gate.challenge() },
         body: "authentication required",
       };
     };
@@ -425,7 +511,13 @@ export class HttpTestServer {
       }
       const te = request.header("transfer-encoding");
       const cl = request.header("content-length");
-      if (te !== null && cl !== null) {
+      // One Content-Length (repeats must agree), digits only; not with Transfer-Encoding.
+      const lengths = cl === null ? [] : [...new Set(cl.split(",").map((v) => v.trim()))];
+      if (
+        (te !== null && cl !== null) || lengths.length > 1 ||
+        (lengths.length === 1 && !/^\d{1,15}$/.test(lengths[0]!)) ||
+        (te !== null && te.toLowerCase() !== "chunked")
+      ) {
         await conn.write(
           encoder.encode(
             "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
@@ -433,22 +525,47 @@ export class HttpTestServer {
         );
         return;
       }
-      if (te !== null) {
-        const chunks: Uint8Array[] = [];
-        for (;;) {
-          const size = parseHttpChunkSize(await reader.readLine());
-          if (size === 0) break;
-          chunks.push(await reader.readExact(size));
-          await reader.readLine();
+      const maxBody = this.#options.maxBodyBytes ?? 64 * 1024 * 1024;
+      try {
+        if (te !== null) {
+          const chunks: Uint8Array[] = [];
+          let total = 0;
+          for (;;) {
+            const size = parseHttpChunkSize(await reader.readLine());
+            if (size === 0) break;
+            total += size;
+            if (total > maxBody) throw new BodyTooLarge();
+            chunks.push(await reader.readExact(size));
+            if ((await reader.readLine()) !== "") throw new SyntaxError("chunk without CRLF");
+          }
+          for (let count = 0;; count++) {
+            const trailer = await reader.readLine();
+            if (trailer === "") break;
+            if (count >= 100) throw new SyntaxError("too many trailer fields");
+            request.trailers.push(parseHttpHeaderLine(trailer));
+          }
+          request.body = concat(chunks);
+        } else if (lengths.length === 1) {
+          const length = Number(lengths[0]);
+          if (length > maxBody) throw new BodyTooLarge();
+          request.body = await reader.readExact(length);
         }
-        for (;;) {
-          const trailer = await reader.readLine();
-          if (trailer === "") break;
-          request.trailers.push(parseHttpHeaderLine(trailer));
+      } catch (error) {
+        const malformed = error instanceof SyntaxError || error instanceof ProtocolError ||
+          error instanceof LimitError;
+        if (!(error instanceof BodyTooLarge) && !malformed) {
+          // Not ours to answer (the client went away, say): end the connection.
+          if (error instanceof PortlineError) return;
+          throw error;
         }
-        request.body = concat(chunks);
-      } else if (cl !== null) {
-        request.body = await reader.readExact(Number(cl));
+        this.requests.push(request);
+        const status = error instanceof BodyTooLarge ? "413 Content Too Large" : "400 Bad Request";
+        await conn.write(
+          encoder.encode(
+            `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+          ),
+        );
+        return;
       }
       this.requests.push(request);
       const wantsClose = /close/i.test(request.header("connection") ?? "") ||
@@ -512,7 +629,12 @@ export class HttpTestServer {
     const proxy = this.#options.proxy;
     if (typeof proxy !== "object") return true;
     const got = request.header("proxy-authorization");
+    if (this.#proxyGate) return this.#proxyGate.accepts(got, request.method, request.target);
     return got === httpBasicAuthorization(proxy);
+  }
+
+  #proxyChallenge(): string {
+    return this.#proxyGate?.challenge() ?? 'Basic realm="proxy"';
   }
 
   async #tunnel(client: Conn, reader: BufferedReader, request: HttpTestRequest): Promise<void> {
@@ -520,7 +642,7 @@ export class HttpTestServer {
     this.proxyLog.push(request.target);
     if (!this.#proxyAllowed(request)) {
       await client.write(encoder.encode(
-        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+        `HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: ${this.#proxyChallenge()}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
       ));
       return;
     }
@@ -567,7 +689,7 @@ export class HttpTestServer {
     if (!this.#proxyAllowed(request)) {
       return {
         status: 407,
-        headers: { "Proxy-Authenticate": 'Basic realm="proxy"' },
+        headers: { "Proxy-Authenticate": this.#proxyChallenge() },
         body: "proxy authentication required",
       };
     }

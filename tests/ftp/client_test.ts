@@ -473,3 +473,25 @@ Deno.test("FtpClient.downloadTo() and uploadFrom() go through local files, with 
     await rm(dir, { recursive: true });
   }
 });
+
+Deno.test("FtpClient upload refused mid-transfer (552 over quota) rejects with the reply and stays usable", async () => {
+  const data = pattern(3 * 1024 * 1024);
+  for (const passive of [true, false]) {
+    await withFtp({
+      server: { maxUploadBytes: 1024 * 1024 },
+      client: { passive },
+      files: { "/small.txt": "still here" },
+    }, async ({ client, fs }) => {
+      await assert.rejects(
+        client.upload("big.bin", data),
+        (error: unknown) =>
+          error instanceof FtpReplyError && error.replyCode === 552 && !error.transient,
+      );
+      // The server kept what it got, no more than the quota.
+      assert.ok((await fs.stat("/big.bin"))!.size <= 1024 * 1024);
+      assert.equal(await client.downloadText("small.txt"), "still here");
+      await client.upload("ok.bin", data.subarray(0, 1000));
+      assert.deepEqual(fs.readFile("/ok.bin"), data.subarray(0, 1000));
+    });
+  }
+});

@@ -51,6 +51,39 @@ Deno.test("HttpTestServer refuses malformed and ambiguous requests with 400", as
   }
 });
 
+Deno.test("HttpTestServer refuses bad Content-Length and bodies over maxBodyBytes", async () => {
+  await using server = await HttpTestServer.start({ maxBodyBytes: 16 });
+  server.route("*", "/", (req) => ({ body: `got ${req.body.byteLength}\n` }));
+  const cases: [string, RegExp][] = [
+    ["POST / HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n", /^HTTP\/1\.1 413 /],
+    ["POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", /^HTTP\/1\.1 413 /],
+    ["POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", /^HTTP\/1\.1 400 /],
+    ["POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", /^HTTP\/1\.1 400 /],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", /^HTTP\/1\.1 400 /],
+    // A 16-byte body is within the limit.
+    [
+      `POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n10\r\n${
+        "x".repeat(16)
+      }\r\n0\r\n\r\n`,
+      /^HTTP\/1\.1 200 OK[^]*got 16$/,
+    ],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n", /^HTTP\/1\.1 413 /],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", /^HTTP\/1\.1 400 /],
+    ["POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n", /^HTTP\/1\.1 400 /],
+  ];
+  for (const [request, expected] of cases) {
+    assert.match(await rawExchange(server.port, request), expected, request);
+  }
+  // Repeated equal lengths are one length.
+  assert.match(
+    await rawExchange(
+      server.port,
+      "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab",
+    ),
+    /^HTTP\/1\.1 200 OK[^]*got 2$/,
+  );
+});
+
 Deno.test("HttpTestServer misbehaves on request: split writes, raw framing, early close, close-delimited", async () => {
   await using server = await HttpTestServer.start();
   server.route(

@@ -210,6 +210,35 @@ Deno.test("interop FTP: upload, read back, append, REST resume, rename, delete",
   }
 });
 
+for (
+  const [name, port, options] of [
+    ["vsftpd FTPS passive", VSFTPD, STARTTLS],
+    ["vsftpd FTPS active", VSFTPD, { ...STARTTLS, passive: false }],
+    ["proftpd relaxed FTPS passive", PROFTPD_RELAXED, STARTTLS],
+    ["proftpd relaxed FTPS active", PROFTPD_RELAXED, { ...STARTTLS, passive: false }],
+    ["proftpd implicit FTPS", PROFTPD_IMPLICIT, IMPLICIT],
+  ] as [string, number, Partial<FtpClientOptions>][]
+) {
+  Deno.test(`interop FTP: upload and read back over ${name}, listing included`, async () => {
+    const data = new Uint8Array(5_000_003).map((_, i) => (i * 13 + (i >> 12)) & 255);
+    const path = `upload/tls-${port}-${options.passive === false ? "active" : "passive"}.bin`;
+    await withClient(port, options, async (client) => {
+      assert.equal(client.secure, true);
+      assert.equal(client.dataProtected, true);
+      await client.upload(path, data);
+      // The server got every byte: the TLS data channel was shut down cleanly.
+      assert.equal(await client.size(path), data.byteLength);
+      assert.deepEqual(await client.downloadBytes(path), data);
+      const name = path.slice("upload/".length);
+      assert.ok(
+        (await client.list("upload")).some((e) => e.name === name && e.size === data.byteLength),
+      );
+      await client.remove(path);
+      assert.equal(await client.pwd(), "/");
+    });
+  });
+}
+
 Deno.test("interop FTP: downloadBytes() maxBytes aborts a 256 MB file, the session stays usable", async () => {
   for (const [port, options] of [[VSFTPD, {}], [PROFTPD_RELAXED, STARTTLS]] as const) {
     await withClient(port, options, async (client) => {
