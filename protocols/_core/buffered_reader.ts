@@ -473,8 +473,13 @@ export class BufferedReader {
    * @param n How many bytes.
    * @returns A new array of `n` bytes.
    * @throws {ConnectionClosedError} When the stream ends first.
+   * @throws {RangeError} When `n` is not a whole number from 0 to 2^31 - 1
+   *   (a count taken from a peer must be bounded by the caller first).
    */
   async readExact(n: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(n) || n < 0 || n > 0x7fffffff) {
+      throw new RangeError(`Cannot read ${n} bytes: not a whole number from 0 to 2^31 - 1`);
+    }
     const out = new Uint8Array(n);
     let have = Math.min(n, this.#end - this.#start);
     out.set(this.#buf.subarray(this.#start, this.#start + have));

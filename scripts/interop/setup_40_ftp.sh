@@ -2,7 +2,7 @@
 # FTP interop servers, side by side (their Debian packages conflict, so both
 # are unpacked with dpkg-deb -x into $RUN/ftp/pkgs; only their libraries are
 # apt-installed):
-#   vsftpd  127.0.0.1:12121  passive 30000-30049, optional FTPS, require_ssl_reuse=NO, UTF-8
+#   vsftpd  127.0.0.1:12121  passive 30000-30999, optional FTPS, require_ssl_reuse=NO, UTF-8
 #   proftpd 127.0.0.1:12122  inetd mode behind socat; FTPS requires TLS session reuse (default)
 #   proftpd 127.0.0.1:12123  same, with TLSOptions NoSessionReuseRequired
 #   proftpd 127.0.0.1:12990  implicit FTPS (UseImplicitSSL), session reuse not required
@@ -107,7 +107,7 @@ secure_chroot_dir=$FTP/empty
 nopriv_user=nobody
 pasv_enable=YES
 pasv_min_port=30000
-pasv_max_port=30049
+pasv_max_port=30999
 pasv_address=127.0.0.1
 port_enable=YES
 connect_from_port_20=NO
@@ -176,9 +176,12 @@ $3
 </Anonymous>
 CONF
 }
-proftpd_conf reuse 30050-30069 ""
-proftpd_conf relaxed 30070-30089 "TLSOptions NoSessionReuseRequired"
-proftpd_conf implicit 30090-30099 "TLSOptions NoSessionReuseRequired UseImplicitSSL"
+# Wide ranges: a closed data port waits in TIME_WAIT for a minute, and one
+# recursive tree test alone used 17 of the 20 ports an earlier range had.
+# All below 32768, where Linux's ephemeral ports (clients' source ports) start.
+proftpd_conf reuse 31000-31599 ""
+proftpd_conf relaxed 31600-32199 "TLSOptions NoSessionReuseRequired"
+proftpd_conf implicit 32200-32699 "TLSOptions NoSessionReuseRequired UseImplicitSSL"
 for pair in reuse:12122 relaxed:12123 implicit:12990; do
   name=${pair%%:*} port=${pair##*:}
   start_bg "ftp_proftpd_$name" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \

@@ -67,3 +67,11 @@ Deno.test("BufferedReader.readDotBlockBytes() refuses a negative or NaN maxBytes
   const one = new BufferedReader(memoryConn(["a\r\n.\r\n"]));
   await assert.rejects(one.readDotBlockBytes({ maxBytes: 0 }), LimitError);
 });
+
+Deno.test("BufferedReader.readExact() refuses a count that is not a whole byte count", async () => {
+  const reader = new BufferedReader(memoryConn(["abc"]));
+  for (const n of [-1, 1.5, Number.NaN, 2 ** 31]) {
+    await assert.rejects(reader.readExact(n), RangeError, String(n));
+  }
+  assert.deepEqual(await reader.readExact(3), new TextEncoder().encode("abc"));
+});
