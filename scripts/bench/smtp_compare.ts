@@ -5,13 +5,17 @@
 //   1. our in-process SmtpServer, run in its own process (the client is the bottleneck),
 //   2. postfix from scripts/interop/setup_30_postfix.sh on 127.0.0.1:12525
 //      (recipients in a domain routed to postfix's discard transport).
-// Usage: deno run -A scripts/bench/smtp_compare.ts [--count N] [--skip-postfix]
+// Each round runs the three clients one after the other, the order rotated
+// every round (against postfix a client that follows another meets the
+// queue the first one left); the table shows the median of the rounds.
+// Usage: deno run -A scripts/bench/smtp_compare.ts [--count N] [--rounds R] [--skip-postfix]
 // Needs: cd scripts/bench && npm install; python3; node.
 import { SmtpClient } from "../../protocols/smtp/mod.ts";
 
 const args = Deno.args;
 const COUNT = Number(args[args.indexOf("--count") + 1] || 1000) || 1000;
 const SKIP_POSTFIX = args.includes("--skip-postfix");
+const ROUNDS = args.includes("--rounds") ? Number(args[args.indexOf("--rounds") + 1]) || 1 : 1;
 const HERE = new URL(".", import.meta.url).pathname;
 
 function message(size: number): string {
@@ -62,19 +66,18 @@ interface Row {
   seconds: number;
 }
 
-async function run(target: string, port: number, to: string[]): Promise<Row[]> {
+const CLIENTS: [string, (port: number, to: string[]) => Promise<number>][] = [
+  ["portline SmtpClient", ours],
+  ["Python smtplib", (port, to) => external("python3", "smtp_smtplib.py", port, to)],
+  ["nodemailer", (port, to) => external("node", "smtp_nodemailer.mjs", port, to)],
+];
+
+async function run(target: string, port: number, to: string[], round: number): Promise<Row[]> {
   const rows: Row[] = [];
-  rows.push({ target, client: "portline SmtpClient", seconds: await ours(port, to) });
-  rows.push({
-    target,
-    client: "Python smtplib",
-    seconds: await external("python3", "smtp_smtplib.py", port, to),
-  });
-  rows.push({
-    target,
-    client: "nodemailer",
-    seconds: await external("node", "smtp_nodemailer.mjs", port, to),
-  });
+  for (let i = 0; i < CLIENTS.length; i++) {
+    const [client, send] = CLIENTS[(i + round) % CLIENTS.length]!;
+    rows.push({ target, client, seconds: await send(port, to) });
+  }
   return rows;
 }
 
@@ -90,7 +93,11 @@ try {
   const { value } = await reader.read();
   reader.releaseLock();
   const port = Number(new TextDecoder().decode(value).trim());
-  rows.push(...await run("in-process SmtpServer", port, ["a@x.test", "b@x.test", "c@x.test"]));
+  for (let round = 0; round < ROUNDS; round++) {
+    rows.push(
+      ...await run("in-process SmtpServer", port, ["a@x.test", "b@x.test", "c@x.test"], round),
+    );
+  }
 } finally {
   await server.stdin.close();
   await server.status;
@@ -98,16 +105,34 @@ try {
 }
 if (!SKIP_POSTFIX) {
   const to = ["a@bench.portline.test", "b@bench.portline.test", "c@bench.portline.test"];
-  rows.push(...await run("postfix 3.7", 12525, to));
+  for (let round = 0; round < ROUNDS; round++) {
+    rows.push(...await run("postfix 3.7", 12525, to, round));
+  }
 }
 await Deno.remove(file);
 
-console.log(`\n${COUNT} messages of ${MESSAGE.length} bytes to 3 recipients, one connection\n`);
-console.log("| server | client | msg/s | ours ÷ this |");
-console.log("|---|---|---:|---:|");
-for (const row of rows) {
-  const rate = COUNT / row.seconds;
-  const ourRow = rows.find((r) => r.target === row.target && r.client.startsWith("portline"))!;
-  const ratio = (COUNT / ourRow.seconds) / rate;
-  console.log(`| ${row.target} | ${row.client} | ${rate.toFixed(0)} | ${ratio.toFixed(2)}× |`);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+console.log(
+  `\n${COUNT} messages of ${MESSAGE.length} bytes to 3 recipients, one connection, ` +
+    `median of ${ROUNDS} round(s)\n`,
+);
+console.log("| server | client | msg/s (median) | min–max | ours ÷ this |");
+console.log("|---|---|---:|---:|---:|");
+const rate = (target: string, client: string) =>
+  rows.filter((r) => r.target === target && r.client === client).map((r) => COUNT / r.seconds);
+for (const target of [...new Set(rows.map((r) => r.target))]) {
+  const ourRate = median(rate(target, "portline SmtpClient"));
+  for (const [client] of CLIENTS) {
+    const rates = rate(target, client);
+    const m = median(rates);
+    console.log(
+      `| ${target} | ${client} | ${m.toFixed(0)} | ${Math.min(...rates).toFixed(0)}–${
+        Math.max(...rates).toFixed(0)
+      } | ${(ourRate / m).toFixed(2)}× |`,
+    );
+  }
 }
