@@ -22,6 +22,7 @@ import {
   parseHttpAuthChallenges,
 } from "./auth.ts";
 import { canDecodeHttpCodings, decodeHttpBody, splitHttpCodings } from "./decompress.ts";
+import type { HttpCookieJar } from "./cookies.ts";
 
 /**
  * What {@linkcode httpFetch} does with a 3xx response, as `fetch`'s
@@ -75,6 +76,13 @@ export interface HttpFetchInit extends HttpTimeouts {
   expectContinue?: boolean;
   /** Called with each 1xx head (103 Early Hints…). */
   onInformational?: (head: HttpResponseHead) => void;
+  /**
+   * A cookie jar: each request of the exchange (every redirect hop, the
+   * auth retry) gets a `Cookie` field from it for its URL, unless the
+   * request already has a `Cookie` field; every `Set-Cookie` of every
+   * response (3xx and 401 included) is stored in it.
+   */
+  cookies?: HttpCookieJar;
 }
 
 const NORMALIZED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
@@ -106,6 +114,25 @@ const ACCEPT_ENCODING = 2;
 const USER_AGENT_FIELD = 4;
 const AUTHORIZATION = 8;
 const CONTENT_TYPE = 16;
+
+/** Whether the request has a Cookie field. */
+function hasCookieField(headers: HttpHeaderList): boolean {
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    if (name.length === 6 && name.toLowerCase() === "cookie") return true;
+  }
+  return false;
+}
+
+/** Stores each Set-Cookie field of a response, one by one. */
+function storeCookies(jar: HttpCookieJar, fields: HttpHeaderList, url: URL): void {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (field[0].length === 10 && field[0].toLowerCase() === "set-cookie") {
+      jar.setCookie(field[1], url);
+    }
+  }
+}
 
 /** Which of the fields fetch fills in the caller already set (one pass, names by length). */
 function present(headers: HttpHeaderList): number {
@@ -235,10 +262,16 @@ export async function httpFetch(
   let redirects = 0;
   let authorization: { origin: string; value: string } | undefined;
   let authTried = false;
+  const jar = init.cookies;
   for (;;) {
-    const sent = authorization && authorization.origin === url.origin && !userAuthorization
+    let sent = authorization && authorization.origin === url.origin && !userAuthorization
       ? [...headers, ["Authorization", authorization.value] as [string, string]]
       : headers;
+    if (jar !== undefined && !hasCookieField(headers)) {
+      // Recomputed per hop; `headers` itself never carries the jar's field.
+      const cookie = jar.cookieHeader(url);
+      if (cookie !== null) sent = [...sent, ["Cookie", cookie]];
+    }
     const response = await agent.request(url, {
       method,
       headers: sent,
@@ -249,6 +282,7 @@ export async function httpFetch(
       expectContinue: init.expectContinue,
       onInformational: init.onInformational,
     });
+    if (jar !== undefined) storeCookies(jar, response.headers, url);
     if (
       response.status === 401 && credentials && !authTried && !userAuthorization &&
       url.origin === credentialOrigin &&

@@ -32,6 +32,7 @@ export * from "./redirect.ts";
 export * from "./response.ts";
 export * from "./connection.ts";
 export * from "./agent.ts";
+export * from "./cookies.ts";
 export * from "./fetch.ts";
 export * from "./server.ts";
 // Core types that appear in this module's API, re-exported so the API is complete.
