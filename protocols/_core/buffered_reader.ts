@@ -105,6 +105,7 @@ const LF = 10;
 const CR = 13;
 const DOT = 46;
 const utf8 = new TextDecoder();
+const latin1Decoder = new TextDecoder("latin1");
 /** The first bulk decode window of a run of lines, doubled per decode after. */
 const MIN_WINDOW = 1024;
 
@@ -205,6 +206,11 @@ export class BufferedReader {
   set conn(conn: Conn) {
     this.#conn = conn;
     this.#eof = false;
+  }
+
+  /** The longest line `readLine()` accepts, line end included. */
+  get maxLineBytes(): number {
+    return this.#maxLine;
   }
 
   /** Bytes received and not yet consumed. */
@@ -465,6 +471,47 @@ export class BufferedReader {
     while (w < lastWord && (words[w]! & 0x80808080) === 0) w++;
     for (i = w << 2; i < to; i++) if (bytes[i]! & 0x80) return i;
     return Infinity;
+  }
+
+  /**
+   * Discards everything through the next line end, however long the line
+   * (one `readLine()` refused as too long, say), in buffer-sized steps.
+   *
+   * @param maxBytes The most bytes discarded before giving up.
+   * @returns How many bytes were discarded (line end included) and the
+   *   line's first bytes as far as they were buffered (up to 80, latin1),
+   *   for transcripts and parsing.
+   * @throws {LimitError} When no line end comes within `maxBytes`.
+   * @throws {ConnectionClosedError} When the stream ends first.
+   *
+   * @example Skipping a line too long to read
+   * ```ts
+   * import { BufferedReader, memoryConn } from "@portline/portline/core";
+   * import assert from "node:assert/strict";
+   *
+   * const reader = new BufferedReader(memoryConn([`${"x".repeat(5000)}\r\nok\r\n`]), {
+   *   maxLineBytes: 1024,
+   * });
+   * assert.equal((await reader.skipLine(1 << 20)).bytes, 5002);
+   * assert.equal(await reader.readLine(), "ok");
+   * ```
+   */
+  async skipLine(maxBytes: number): Promise<{ bytes: number; head: string }> {
+    if (this.#start === this.#end && !(await this.#fill())) throw this.#closedError("skip line");
+    const take = Math.min(80, this.#end - this.#start);
+    const head = latin1Decoder.decode(this.#buf.subarray(this.#start, this.#start + take));
+    let bytes = 0;
+    for (;;) {
+      const lf = this.#scanFor(LF, this.#start, this.#end);
+      const upTo = lf === -1 ? this.#end : lf + 1;
+      bytes += upTo - this.#start;
+      this.#start = upTo;
+      if (bytes > maxBytes) {
+        throw new LimitError(`Cannot skip line: no line end within ${maxBytes} bytes`);
+      }
+      if (lf !== -1) return { bytes, head };
+      if (!(await this.#fill())) throw this.#closedError("skip line");
+    }
   }
 
   /**

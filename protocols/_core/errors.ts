@@ -160,6 +160,13 @@ export class LimitError extends PortlineError {
   static override readonly brand: string = "LimitError";
   /** Always `"ERR_LIMIT"`. */
   override readonly code: string = "ERR_LIMIT";
+  /**
+   * Set by readers that read the rest of an over-limit reply off the
+   * connection before throwing (`readReply` with `drainBytes`): `true` when
+   * the connection is still in step, so the next command can follow; `false`
+   * when they gave up; `undefined` when nothing was drained.
+   */
+  inStep?: boolean;
 }
 
 /**

@@ -56,6 +56,22 @@ export interface ReadReplyOptions {
   maxLines?: number;
   /** Called with each raw line read (for transcripts). */
   onLine?: (line: string) => void;
+  /**
+   * The most bytes of reply (lines with their line ends) kept.
+   *
+   * @default {Infinity}
+   */
+  maxBytes?: number;
+  /**
+   * When the reply breaks a limit (`maxLines`, `maxBytes`, or a line
+   * longer than the reader's `maxLineBytes`), read and discard the rest of
+   * it, up to this many bytes, before throwing `LimitError` (with `inStep`
+   * telling whether the connection is still in step). 0 (the default)
+   * throws at once.
+   *
+   * @default {0}
+   */
+  drainBytes?: number;
 }
 
 /**
@@ -157,32 +173,78 @@ export async function readReply(
   if (typeof maxLines !== "number" || !(maxLines >= 1)) {
     throw new RangeError(`Cannot read reply: maxLines must be a number >= 1, got ${maxLines}`);
   }
-  const first = await reader.readLine();
-  options.onLine?.(first);
+  const maxBytes = options.maxBytes ?? Infinity;
+  const drainBytes = options.drainBytes ?? 0;
+  let bytes = 0;
+  let over = "";
+  let code = 0;
+  const limitError = (why: string, inStep: boolean | undefined, cause?: unknown) => {
+    const error = new LimitError(
+      `Cannot read reply: the ${code || "(unparsed)"} reply is too large (${why})${
+        inStep ? `; ${bytes} bytes read and discarded` : ""
+      }`,
+      { cause },
+    );
+    error.inStep = inStep;
+    return error;
+  };
+  // One line; an over-long one is skipped when draining (and breaks the limit).
+  const next = async (): Promise<string> => {
+    let line: string;
+    try {
+      line = await reader.readLine();
+    } catch (error) {
+      if (!(error instanceof LimitError) || drainBytes <= 0) throw error;
+      const skipped = await reader.skipLine(drainBytes).catch((cause) => {
+        throw limitError(`a line longer than ${drainBytes} bytes`, false, cause);
+      });
+      bytes += skipped.bytes;
+      over ||= `a line is longer than ${reader.maxLineBytes} bytes`;
+      options.onLine?.(`${skipped.head}… (${skipped.bytes} bytes, skipped)`);
+      return skipped.head;
+    }
+    options.onLine?.(line);
+    bytes += line.length + 2;
+    if (!over && bytes > maxBytes) over = `larger than ${maxBytes} bytes`;
+    return line;
+  };
+  const first = await next();
   const head = parseReplyLine(first);
   if (!head) {
     throw new ProtocolError(`Cannot parse reply: "${first.slice(0, 80)}" has no reply code`);
   }
+  code = head.code;
   const lines = [head.text];
-  if (head.more) {
-    const prefix = String(head.code);
-    for (;;) {
-      if (lines.length >= maxLines) {
-        throw new LimitError(`Cannot read reply: more than ${maxLines} lines`);
-      }
-      const line = await reader.readLine();
-      options.onLine?.(line);
-      if (line.startsWith(prefix)) {
-        const sep = line.length > 3 ? line[3] : " ";
-        if (sep === " " || sep === "-") {
-          lines.push(line.slice(4));
-          if (sep === " ") break;
-          continue;
+  if (!over || drainBytes > 0) {
+    if (head.more) {
+      const prefix = String(head.code);
+      for (;;) {
+        if (!over && lines.length >= maxLines) {
+          if (drainBytes <= 0) {
+            throw new LimitError(`Cannot read reply: more than ${maxLines} lines`);
+          }
+          over = `more than ${maxLines} lines`;
         }
+        if (over && bytes > drainBytes) throw limitError(over, false);
+        const line = await next();
+        let text = line;
+        let last = false;
+        if (line.startsWith(prefix)) {
+          const sep = line.length > 3 ? line[3] : " ";
+          if (sep === " " || sep === "-") {
+            text = line.slice(4);
+            last = sep === " ";
+          }
+        }
+        // FTP lets the lines between `123-` and `123 ` be free text.
+        if (!over) lines.push(text);
+        if (last) break;
       }
-      // FTP lets the lines between `123-` and `123 ` be free text.
-      lines.push(line);
     }
+  }
+  if (over) {
+    if (drainBytes <= 0) throw limitError(over, undefined);
+    throw limitError(over, true);
   }
   const reply: Reply = { code: head.code, lines };
   if (options.enhanced) {

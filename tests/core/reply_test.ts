@@ -7,6 +7,7 @@ import {
   parseReplyLine,
   ProtocolError,
   readReply,
+  type ReadReplyOptions,
   splitEnhancedCode,
 } from "../../protocols/_core/mod.ts";
 
@@ -67,4 +68,52 @@ Deno.test("readReply() rejects a line without a code and caps the line count", a
     readReply(new BufferedReader(memoryConn(endless)), { maxLines: 50 }),
     LimitError,
   );
+});
+
+Deno.test("readReply({ drainBytes }) reads an over-limit reply off and stays in step", async () => {
+  const body = Array.from({ length: 20 }, (_, i) => `250-line ${i}\r\n`).join("");
+  const long = "x".repeat(5000);
+  const cases: [string, ReadReplyOptions, RegExp][] = [
+    [`${body}250 end\r\n`, { maxLines: 5 }, /more than 5 lines/],
+    [`${body}250 end\r\n`, { maxBytes: 100 }, /larger than 100 bytes/],
+    [`250-a\r\n250-${long}\r\n250 end\r\n`, {}, /longer than 1024 bytes/],
+    [`550 ${long}\r\n`, {}, /longer than 1024 bytes/],
+  ];
+  for (const [input, options, message] of cases) {
+    // Small chunks: the over-long line arrives in pieces.
+    const chunks = [...input.matchAll(/[^]{1,300}/g)].map((m) => m[0]);
+    const reader = new BufferedReader(memoryConn([...chunks, "220 next\r\n"]), {
+      maxLineBytes: 1024,
+    });
+    await assert.rejects(
+      readReply(reader, { ...options, drainBytes: 1 << 20 }),
+      (error: unknown) =>
+        error instanceof LimitError && error.inStep === true && message.test(error.message),
+    );
+    assert.deepEqual(await readReply(reader), { code: 220, lines: ["next"] });
+  }
+});
+
+Deno.test("readReply() without drainBytes throws at the limit, and gives up past drainBytes", async () => {
+  const body = Array.from({ length: 20 }, (_, i) => `250-line ${i}\r\n`).join("");
+  const reader = new BufferedReader(memoryConn([`${body}250 end\r\n`]));
+  await assert.rejects(readReply(reader, { maxLines: 5 }), /more than 5 lines/);
+  const endless = new BufferedReader(memoryConn([body, body, body, body]));
+  await assert.rejects(
+    readReply(endless, { maxLines: 2, drainBytes: 300 }),
+    (error: unknown) => error instanceof LimitError && error.inStep === false,
+  );
+});
+
+Deno.test("BufferedReader.skipLine() discards one line of any length in bounded steps", async () => {
+  const reader = new BufferedReader(
+    memoryConn(["abc", "x".repeat(200_000), "\r\nnext\r\n"]),
+    { bufferSize: 4096, maxLineBytes: 4096 },
+  );
+  const skipped = await reader.skipLine(1 << 20);
+  assert.equal(skipped.bytes, 200_005);
+  assert.ok(skipped.head.startsWith("abc"));
+  assert.equal(await reader.readLine(), "next");
+  const endless = new BufferedReader(memoryConn(["y".repeat(10_000)]), { bufferSize: 4096 });
+  await assert.rejects(endless.skipLine(5000), LimitError);
 });
