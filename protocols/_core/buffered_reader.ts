@@ -8,6 +8,7 @@
 import { Buffer } from "node:buffer";
 import type { Conn } from "./transport.ts";
 import { ConnectionClosedError, LimitError, ProtocolError } from "./errors.ts";
+import { concatBytes } from "./writer.ts";
 import { type DeadlineOptions, Watchdog } from "./deadline.ts";
 
 /**
@@ -804,12 +805,6 @@ export class BufferedReader {
       if (scan.done) break;
     }
     if (more === undefined) return first ?? new Uint8Array(0);
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const piece of more) {
-      all.set(piece, at);
-      at += piece.byteLength;
-    }
-    return all;
+    return concatBytes(more, total);
   }
 }

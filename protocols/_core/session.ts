@@ -121,13 +121,7 @@ export class Lock {
     let release!: () => void;
     // Later acquire() calls queue behind this holder.
     this.#tail = new Promise<void>((resolve) => release = resolve);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#held--;
-      release();
-    };
+    return this.#releaser(release);
   }
 
   /**
@@ -141,6 +135,11 @@ export class Lock {
     let release!: () => void;
     this.#tail = new Promise<void>((resolve) => release = resolve);
     await previous;
+    return this.#releaser(release);
+  }
+
+  /** The holder's release function: lets the next waiter in, once. */
+  #releaser(release: () => void): () => void {
     let released = false;
     return () => {
       if (released) return;

@@ -10,6 +10,7 @@ import { Buffer } from "node:buffer";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { toHttpHeaderList } from "./request_head.ts";
 import { latin1Encode } from "./_latin1.ts";
+import { concatBytes } from "../_core/writer.ts";
 import type { HttpTestResponse } from "./server.ts";
 
 const encoder = new TextEncoder();
@@ -36,24 +37,6 @@ const REASONS: Record<number, string> = {
   500: "Internal Server Error",
   502: "Bad Gateway",
 };
-
-/**
- * Joins byte arrays.
- *
- * @param parts The arrays.
- * @returns One array.
- */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.byteLength;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
 
 function compress(
   body: Uint8Array,
@@ -135,6 +118,6 @@ export function serializeTestResponse(method: string, response: HttpTestResponse
         parts.push(body);
       }
     }
-    return concat(parts);
+    return concatBytes(parts);
   }
 }

@@ -36,6 +36,11 @@ export interface HttpPreparedBody {
 
 const encoder = new TextEncoder();
 
+/** A body held in memory: its length is known and it can be sent again. */
+function inMemory(bytes: Uint8Array, contentType: string | null): HttpPreparedBody {
+  return { bytes, length: bytes.byteLength, contentType, replayable: true };
+}
+
 /**
  * Normalises a request body: strings (UTF-8), bytes, Blobs, `FormData`
  * (multipart), `URLSearchParams`, streams and (async) iterables.
@@ -55,34 +60,17 @@ const encoder = new TextEncoder();
  */
 export function prepareHttpBody(body: HttpBodyInit | null | undefined): HttpPreparedBody | null {
   if (body === null || body === undefined) return null;
-  if (typeof body === "string") {
-    const bytes = encoder.encode(body);
-    return {
-      bytes,
-      length: bytes.byteLength,
-      contentType: "text/plain;charset=UTF-8",
-      replayable: true,
-    };
-  }
-  if (body instanceof Uint8Array) {
-    return { bytes: body, length: body.byteLength, contentType: null, replayable: true };
-  }
-  if (body instanceof ArrayBuffer) {
-    const bytes = new Uint8Array(body);
-    return { bytes, length: bytes.byteLength, contentType: null, replayable: true };
-  }
+  if (typeof body === "string") return inMemory(encoder.encode(body), "text/plain;charset=UTF-8");
+  if (body instanceof Uint8Array) return inMemory(body, null);
+  if (body instanceof ArrayBuffer) return inMemory(new Uint8Array(body), null);
   if (ArrayBuffer.isView(body)) {
-    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    return { bytes, length: bytes.byteLength, contentType: null, replayable: true };
+    return inMemory(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), null);
   }
   if (body instanceof URLSearchParams) {
-    const bytes = encoder.encode(body.toString());
-    return {
-      bytes,
-      length: bytes.byteLength,
-      contentType: "application/x-www-form-urlencoded;charset=UTF-8",
-      replayable: true,
-    };
+    return inMemory(
+      encoder.encode(body.toString()),
+      "application/x-www-form-urlencoded;charset=UTF-8",
+    );
   }
   if (body instanceof FormData) {
     const multipart = encodeHttpMultipart(body);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concatBytes } from "../_core/writer.ts";
 
 /**
  * The content codings this client can decode.
@@ -64,7 +65,7 @@ function deflateStream(): TransformStream<Uint8Array, Uint8Array> {
   return new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       if (!inner) {
-        const bytes = head ? concat(head, chunk) : chunk;
+        const bytes = head ? concatBytes([head, chunk]) : chunk;
         if (bytes.byteLength < 2) {
           head = bytes;
           return;
@@ -95,13 +96,6 @@ function deflateStream(): TransformStream<Uint8Array, Uint8Array> {
       await pump;
     },
   });
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
 }
 
 async function decoderFor(coding: string): Promise<TransformStream<Uint8Array, Uint8Array>> {

@@ -14,6 +14,7 @@ import {
 } from "./parse.ts";
 
 import { sourceStream } from "./_body_stream.ts";
+import { concatBytes } from "../_core/writer.ts";
 
 const utf8Decoder = new TextDecoder();
 // Where discarded body bytes go; concurrent discards may share it.
@@ -72,17 +73,6 @@ function bytesSource(bytes: Uint8Array): HttpBodySource {
       at = bytes.byteLength;
     },
   };
-}
-
-function concat(pieces: Uint8Array[], total: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
 }
 
 /**
@@ -286,7 +276,7 @@ export class HttpResponse {
         pieces.push(piece);
         total += piece.byteLength;
       }
-      return concat(pieces, total);
+      return pieces.length === 1 ? pieces[0]! : concatBytes(pieces, total);
     } finally {
       this.#consuming = false;
     }

@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import {
   BufferedReader,
+  concatBytes,
   type Conn,
   connect,
   type ConnectionLoop,
@@ -39,7 +40,7 @@ import {
 } from "./auth.ts";
 import { HttpConnection } from "./connection.ts";
 import { latin1Decode } from "./_latin1.ts";
-import { concat, serializeTestResponse } from "./_server_response.ts";
+import { serializeTestResponse } from "./_server_response.ts";
 
 /** A request as the test server received it. */
 export interface HttpTestRequest {
@@ -544,7 +545,7 @@ export class HttpTestServer {
             if (count >= 100) throw new SyntaxError("too many trailer fields");
             request.trailers.push(parseHttpHeaderLine(trailer));
           }
-          request.body = concat(chunks);
+          request.body = concatBytes(chunks);
         } else if (lengths.length === 1) {
           const length = Number(lengths[0]);
           if (length > maxBody) throw new BodyTooLarge();

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DotStuffEncoder, InvalidArgumentError } from "../_core/writer.ts";
+import { concatBytes, DotStuffEncoder, InvalidArgumentError } from "../_core/writer.ts";
 import { contentTypeFor } from "./_mime_types.ts";
 import {
   assertHeaderText,
@@ -762,13 +762,7 @@ export class MailMessage {
       parts.push(value);
       size += value.length;
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatBytes(parts, size);
   }
 
   async *#coalesce(source: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {

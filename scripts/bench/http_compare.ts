@@ -90,80 +90,21 @@ const small = `${base}/1k.bin`;
 const big = `${base}/big.bin`;
 const cases: Case[] = [];
 
-function deno(
-  group: string,
-  client: string,
-  mode: string,
-  url: string,
-  count: number,
-  c: number,
-) {
+/** One case: a child process (command and script) that prints one JSON result line. */
+function child(group: string, client: string, command: string[], args: (string | number)[]) {
   cases.push({
     group,
     client,
-    run: async () =>
-      json(
-        await run("deno", [
-          "run",
-          "-A",
-          "http_bench_deno.ts",
-          client,
-          mode,
-          url,
-          `${count}`,
-          `${c}`,
-        ]),
-      ),
+    run: async () => json(await run(command[0]!, [...command.slice(1), ...args.map(String)])),
   });
 }
 
-function undici(
-  group: string,
-  client: string,
-  mode: string,
-  url: string,
-  count: number,
-  c: number,
-) {
-  cases.push({
-    group,
-    client,
-    run: async () =>
-      json(
-        await run("node", [
-          "http_bench_undici.mjs",
-          client,
-          mode,
-          url,
-          `${count}`,
-          `${c}`,
-        ]),
-      ),
-  });
-}
-
-function python(
-  group: string,
-  mode: string,
-  url: string,
-  count: number,
-  c: number,
-) {
-  cases.push({
-    group,
-    client: "python-http.client",
-    run: async () =>
-      json(
-        await run("python3", [
-          "http_bench_python.py",
-          mode,
-          url,
-          `${count}`,
-          `${c}`,
-        ]),
-      ),
-  });
-}
+const deno = (group: string, client: string, ...args: (string | number)[]) =>
+  child(group, client, ["deno", "run", "-A", "http_bench_deno.ts", client], args);
+const undici = (group: string, client: string, ...args: (string | number)[]) =>
+  child(group, client, ["node", "http_bench_undici.mjs", client], args);
+const python = (group: string, ...args: (string | number)[]) =>
+  child(group, "python-http.client", ["python3", "http_bench_python.py"], args);
 
 // c=1 twice: as scheduled, and with client and nginx on one CPU. On this
 // 2-vCPU VM a wake-up across CPUs costs 50–150 µs of system time (it varies
