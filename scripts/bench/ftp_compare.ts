@@ -9,7 +9,12 @@
  * subtracted); peak RSS is the process's VmHWM from /proc (GNU time's
  * maximum RSS for curl). Cases run round-robin, each group's order rotated
  * every round; the median of the rounds is shown, with the range (min–max)
- * next to it. Before each upload the
+ * next to it. Every case runs twice: as the scheduler places client and
+ * vsftpd, and with both on CPU 0 (`taskset`; vsftpd's master is pinned, its
+ * per-session children inherit that). On this 2-CPU VM single transfers
+ * swing 2x from run to run in the first setting (which CPU ends up doing
+ * the loopback TCP work of both sides varies); on one CPU a transfer costs
+ * what client and server spend on it. Before each upload the
  * uploaded copies are deleted (untimed): replacing an existing 256 MB file
  * makes vsftpd truncate it before its 150 reply (about 100 ms here), which
  * curl's pretransfer time hides but every other client's timer counts.
@@ -27,7 +32,7 @@ import process from "node:process";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    rounds: { type: "string", default: "3" },
+    rounds: { type: "string", default: "5" },
     port: { type: "string", default: "12121" },
   },
 });
@@ -46,17 +51,20 @@ interface Result {
 }
 
 interface Case {
-  group: "download" | "upload";
+  group: string;
   client: string;
   run: () => Promise<Result>;
 }
+
+/** Whether commands run on CPU 0 (through `taskset -c 0`). */
+let pinning = false;
 
 async function exec(
   cmd: string,
   args: string[],
 ): Promise<{ stdout: string; stderr: string }> {
-  const out = await new Deno.Command(cmd, {
-    args,
+  const out = await new Deno.Command(pinning ? "taskset" : cmd, {
+    args: pinning ? ["-c", "0", cmd, ...args] : args,
     cwd: here,
     stdout: "piped",
     stderr: "piped",
@@ -94,7 +102,7 @@ async function curl(args: string[]): Promise<Result> {
 
 const ours = (op: string, ...rest: string[]) => () =>
   child("deno", ["run", "-A", "ftp_ours_child.ts", op, port, ...rest]);
-const cases: Case[] = [
+const baseCases: Case[] = [
   {
     group: "download",
     client: "ours: download() stream, for await",
@@ -130,12 +138,14 @@ const cases: Case[] = [
   {
     group: "download",
     client: "ftplib retrbinary 64 KiB",
-    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
+    run: () =>
+      child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
   },
   {
     group: "download",
     client: "basic-ftp (Node)",
-    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
+    run: () =>
+      child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
   },
   {
     group: "upload",
@@ -179,8 +189,14 @@ const cases: Case[] = [
       ]),
   },
 ];
+// Each case also runs with client and vsftpd on one CPU.
+const cases: Case[] = ["", ", one CPU"].flatMap((suffix) =>
+  baseCases.map((c) => ({ ...c, group: c.group + suffix }))
+);
 
-const uploads = ["ours", "curl", "ftplib", "basic"].map((name) => `upload/bench-${name}.bin`);
+const uploads = ["ours", "curl", "ftplib", "basic"].map((name) =>
+  `upload/bench-${name}.bin`
+);
 
 /** Deletes the uploaded copies (a `*` prefix: a missing file is no error). */
 async function removeUploads(): Promise<void> {
@@ -193,25 +209,46 @@ async function removeUploads(): Promise<void> {
   ]);
 }
 
-const samples = new Map<Case, Result[]>();
-/** The cases of a round: each group rotated by the round, so no client always goes first. */
-function order(round: number): Case[] {
-  return (["download", "upload"] as const).flatMap((group) => {
-    const inGroup = cases.filter((c) => c.group === group);
-    const k = (round - 1) % inGroup.length;
-    return [...inGroup.slice(k), ...inGroup.slice(0, k)];
-  });
+const groups = [...new Set(cases.map((c) => c.group))];
+
+/** The pid of vsftpd's master process (listening on the port). */
+async function vsftpdMaster(): Promise<string> {
+  const { stdout } = await exec("ss", ["-Hltnp", `sport = :${port}`]);
+  const pid = /pid=(\d+)/.exec(stdout)?.[1];
+  if (!pid) throw new Error(`no process listens on ${port}: ${stdout}`);
+  return pid;
 }
 
+/** Pins vsftpd to CPU 0 (`on`) or lets it run anywhere. */
+async function pinVsftpd(on: boolean): Promise<void> {
+  const cpus = on ? "0" : `0-${navigator.hardwareConcurrency - 1}`;
+  await exec("taskset", ["-pc", cpus, await vsftpdMaster()]);
+}
+
+const samples = new Map<Case, Result[]>();
 for (let round = 1; round <= rounds; round++) {
   console.error(`round ${round}/${rounds}`);
-  for (const c of order(round)) {
-    if (c.group === "upload") await removeUploads();
-    const result = await c.run();
-    if (result.bytes !== 268435456) {
-      throw new Error(`${c.client}: ${result.bytes} bytes`);
+  for (const group of groups) {
+    const pinned = group.endsWith("one CPU");
+    if (pinned) await pinVsftpd(true);
+    try {
+      const inGroup = cases.filter((c) => c.group === group);
+      // Rotated by the round, so no client always goes first.
+      const k = (round - 1) % inGroup.length;
+      for (const c of [...inGroup.slice(k), ...inGroup.slice(0, k)]) {
+        pinning = false;
+        if (c.group.startsWith("upload")) await removeUploads();
+        pinning = pinned;
+        const result = await c.run();
+        if (result.bytes !== 268435456) {
+          throw new Error(`${c.client}: ${result.bytes} bytes`);
+        }
+        samples.set(c, [...(samples.get(c) ?? []), result]);
+      }
+    } finally {
+      pinning = false;
+      if (pinned) await pinVsftpd(false);
     }
-    samples.set(c, [...(samples.get(c) ?? []), result]);
   }
 }
 
@@ -223,7 +260,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const rates = (c: Case) => samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
+const rates = (c: Case) =>
+  samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
 const mbps = (c: Case) => median(rates(c));
 const range = (c: Case) =>
   `${Math.min(...rates(c)).toFixed(0)}–${Math.max(...rates(c)).toFixed(0)}`;
@@ -235,18 +273,20 @@ console.log(
   "| Transfer | Client | MB/s | range | ours ÷ this | Peak RSS (MB) |",
 );
 console.log("|---|---|---:|---:|---:|---:|");
-for (const group of ["download", "upload"] as const) {
+for (const group of groups) {
   const inGroup = cases.filter((c) => c.group === group);
   // The reference "ours" row: the fastest of our variants in the group.
   const best = Math.max(
     ...inGroup.filter((c) => c.client.startsWith("ours")).map(mbps),
   );
   for (const c of inGroup) {
-    const ratio = c.client.startsWith("ours") ? "" : (best / mbps(c)).toFixed(2);
+    const ratio = c.client.startsWith("ours")
+      ? ""
+      : (best / mbps(c)).toFixed(2);
     console.log(
-      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${range(c)} | ${ratio} | ${
-        rss(c).toFixed(0)
-      } |`,
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${
+        range(c)
+      } | ${ratio} | ${rss(c).toFixed(0)} |`,
     );
   }
 }

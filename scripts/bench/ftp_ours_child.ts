@@ -2,7 +2,7 @@
 // One transfer with our FtpClient, timed; prints JSON {bytes, seconds, rssMb}.
 // Usage: deno run -A ftp_ours_child.ts <download|download-byob|download-sink|download-file|upload> <port> <remote> [local]
 //   download: download() stream read with `for await` (a fresh chunk per read)
-//   download-byob: download() stream read with a BYOB reader reusing one 1 MiB buffer
+//   download-byob: download() stream read with a BYOB reader reusing one 4 MiB buffer
 import { readFileSync } from "node:fs";
 import { FtpClient } from "../../protocols/ftp/mod.ts";
 
@@ -21,7 +21,7 @@ if (op === "download") {
   }
 } else if (op === "download-byob") {
   const reader = (await client.download(remote!)).getReader({ mode: "byob" });
-  let buffer = new Uint8Array(1024 * 1024);
+  let buffer = new Uint8Array(4 * 1024 * 1024);
   for (;;) {
     const { done, value } = await reader.read(buffer);
     if (done) break;

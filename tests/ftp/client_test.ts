@@ -453,7 +453,8 @@ Deno.test("FtpClient.downloadTo() and uploadFrom() go through local files, with 
   const { mkdtemp, readFile, rm, writeFile } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const dir = await mkdtemp(`${tmpdir()}/portline-ftp-`);
-  const data = pattern(2_500_000);
+  // Several times the 2 MiB flush size: both buffers take turns.
+  const data = pattern(9_000_000);
   try {
     await withFtp({ files: { "/f.bin": data } }, async ({ client, fs }) => {
       const result = await client.downloadTo("f.bin", `${dir}/f.bin`);
