@@ -138,14 +138,12 @@ const baseCases: Case[] = [
   {
     group: "download",
     client: "ftplib retrbinary 64 KiB",
-    run: () =>
-      child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
+    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
   },
   {
     group: "download",
     client: "basic-ftp (Node)",
-    run: () =>
-      child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
+    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
   },
   {
     group: "upload",
@@ -194,9 +192,7 @@ const cases: Case[] = ["", ", one CPU"].flatMap((suffix) =>
   baseCases.map((c) => ({ ...c, group: c.group + suffix }))
 );
 
-const uploads = ["ours", "curl", "ftplib", "basic"].map((name) =>
-  `upload/bench-${name}.bin`
-);
+const uploads = ["ours", "curl", "ftplib", "basic"].map((name) => `upload/bench-${name}.bin`);
 
 /** Deletes the uploaded copies (a `*` prefix: a missing file is no error). */
 async function removeUploads(): Promise<void> {
@@ -260,8 +256,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const rates = (c: Case) =>
-  samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
+const rates = (c: Case) => samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
 const mbps = (c: Case) => median(rates(c));
 const range = (c: Case) =>
   `${Math.min(...rates(c)).toFixed(0)}–${Math.max(...rates(c)).toFixed(0)}`;
@@ -280,13 +275,11 @@ for (const group of groups) {
     ...inGroup.filter((c) => c.client.startsWith("ours")).map(mbps),
   );
   for (const c of inGroup) {
-    const ratio = c.client.startsWith("ours")
-      ? ""
-      : (best / mbps(c)).toFixed(2);
+    const ratio = c.client.startsWith("ours") ? "" : (best / mbps(c)).toFixed(2);
     console.log(
-      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${
-        range(c)
-      } | ${ratio} | ${rss(c).toFixed(0)} |`,
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${range(c)} | ${ratio} | ${
+        rss(c).toFixed(0)
+      } |`,
     );
   }
 }
