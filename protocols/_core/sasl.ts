@@ -356,14 +356,18 @@ function scram(name: string, username: string, password: string, authzid: string
       const serverFirst = decoder.decode(challenge);
       const attributes = parseScramAttributes(serverFirst);
       const serverNonce = attributes.get("r");
-      const salt = attributes.get("s");
-      const iterations = Number(attributes.get("i"));
+      const salt = base64(attributes.get("s"));
+      // RFC 5802 posit-number: decimal digits only ("1.5" or "0x10" would
+      // reach PBKDF2 as a RangeError or an unintended count).
+      const count = attributes.get("i");
+      const iterations = count !== undefined && /^[1-9]\d{0,9}$/.test(count) ? Number(count) : 0;
       if (!serverNonce?.startsWith(nonce) || salt === undefined || !(iterations > 0)) {
         fail(name, "the server's first message is malformed");
       }
       if (iterations > 1_000_000) fail(name, `the server asks for ${iterations} iterations`);
-      const keys = scramKeys(hash, password, fromBase64(salt), iterations);
-      const channelBinding = btoa(gs2);
+      const keys = scramKeys(hash, password, salt, iterations);
+      // UTF-8 first: btoa() refuses an authzid outside latin1.
+      const channelBinding = toBase64(encoder.encode(gs2));
       const clientFinalBare = `c=${channelBinding},r=${serverNonce}`;
       const authMessage = `${clientFirstBare},${serverFirst},${clientFinalBare}`;
       const clientSignature = createHmac(hash, keys.storedKey).update(authMessage).digest();
@@ -383,14 +387,25 @@ function scram(name: string, username: string, password: string, authzid: string
     if (signature === undefined || !expectedServerSignature) {
       fail(name, "the server did not prove it knows the password");
     }
-    const got = fromBase64(signature);
+    const got = base64(signature);
     if (
+      got === undefined ||
       got.byteLength !== expectedServerSignature.byteLength ||
       !timingSafeEqual(got, expectedServerSignature)
     ) {
       fail(name, "the server's signature does not verify (possible impostor)");
     }
     step = 2;
+  }
+}
+
+/** Decodes a base64 attribute; undefined when absent or not base64 (a malformed message). */
+function base64(text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return fromBase64(text);
+  } catch {
+    return undefined;
   }
 }
 

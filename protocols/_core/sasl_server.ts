@@ -243,7 +243,17 @@ export class SaslServerExchange {
     const keys = scramKeys(hash, password, salt, 4096);
     const authMessage = `${bare},${serverFirst},${withoutProof}`;
     const signature = createHmac(hash, keys.storedKey).update(authMessage).digest();
-    const proof = fromBase64(attributes.get("p") ?? "");
+    let proof: Uint8Array;
+    try {
+      proof = fromBase64(attributes.get("p") ?? "");
+    } catch {
+      // A proof that is not base64 is a wrong proof, not a crash of the session.
+      return {
+        kind: "failure",
+        reason: "malformed proof",
+        data: encoder.encode("e=invalid-proof"),
+      };
+    }
     const clientKey = proof.map((byte, i) => byte ^ (signature[i] ?? 0));
     const stored = createHash(hash).update(clientKey).digest();
     if (proof.byteLength !== signature.byteLength || !timingSafeEqual(stored, keys.storedKey)) {

@@ -67,7 +67,10 @@ export async function authenticate(
           response = sasl.respond(fromBase64(text.slice(2)));
         }
       } catch (error) {
-        await cancel(session, command, error);
+        // fromBase64() throws a SyntaxError: the caller gets an
+        // AuthenticationError (as from SMTP), not the decoder's error.
+        const why = error instanceof SyntaxError ? "the server's challenge is not base64" : error;
+        await cancel(session, command, why);
       }
       await session.send(toBase64(response!), "***");
       continue;

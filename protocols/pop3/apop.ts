@@ -8,7 +8,9 @@
 import { createHash } from "node:crypto";
 
 // RFC 1939: the timestamp has the syntax of a msg-id (RFC 822): <local@domain>.
-const TIMESTAMP = /<[^<>\s]*@[^<>\s]*>/g;
+// The local part stops at the first "@": with `[^<>\s]*@` a hostile greeting
+// like "<@@@…" backtracked over every "@" (quadratic, seconds for 64 KiB).
+const TIMESTAMP = /<[^<>\s@]*@[^<>\s]*>/g;
 
 /**
  * Finds the APOP timestamp in a server greeting.
