@@ -57,9 +57,11 @@ export interface ReadReplyOptions {
   /** Called with each raw line read (for transcripts). */
   onLine?: (line: string) => void;
   /**
-   * The most bytes of reply (lines with their line ends) kept.
+   * The most bytes of reply (lines with their line ends) kept. Real replies
+   * are a few KiB at most (a long FEAT or HELP); without a byte bound, 1,000
+   * lines of the reader's longest line would be tens of MiB.
    *
-   * @default {Infinity}
+   * @default {1048576}
    */
   maxBytes?: number;
   /**
@@ -144,6 +146,9 @@ export function splitEnhancedCode(text: string): [string | undefined, string] {
   return [`${match[1]}.${match[2]}.${match[3]}`, text.slice(match[0].length)];
 }
 
+/** The default `maxBytes` of a reply: 1 MiB. */
+const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+
 /**
  * Reads one complete numeric reply, multi-line continuations included.
  *
@@ -173,7 +178,7 @@ export async function readReply(
   if (typeof maxLines !== "number" || !(maxLines >= 1)) {
     throw new RangeError(`Cannot read reply: maxLines must be a number >= 1, got ${maxLines}`);
   }
-  const maxBytes = options.maxBytes ?? Infinity;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const drainBytes = options.drainBytes ?? 0;
   let bytes = 0;
   let over = "";

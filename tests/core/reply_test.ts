@@ -117,3 +117,17 @@ Deno.test("BufferedReader.skipLine() discards one line of any length in bounded 
   const endless = new BufferedReader(memoryConn(["y".repeat(10_000)]), { bufferSize: 4096 });
   await assert.rejects(endless.skipLine(5000), LimitError);
 });
+
+Deno.test("readReply() bounds a reply to 1 MiB by default (1,000 long lines would be 64 MiB)", async () => {
+  const line = `250-${"x".repeat(60_000)}\r\n`;
+  // 20 lines of 60 KB: under the line and line-count limits, over 1 MiB.
+  const big = Array.from({ length: 20 }, () => line).join("") + "250 end\r\n";
+  await assert.rejects(
+    readReply(new BufferedReader(memoryConn([big]))),
+    (error: unknown) =>
+      error instanceof LimitError && /larger than 1048576 bytes/.test(error.message),
+  );
+  // Under the bound: read whole.
+  const fine = Array.from({ length: 15 }, () => line).join("") + "250 end\r\n";
+  assert.equal((await readReply(new BufferedReader(memoryConn([fine])))).lines.length, 16);
+});
