@@ -148,11 +148,13 @@ export function httpBasicAuthorization(credentials: HttpCredentials): string {
   return `Basic ${btoa(binary)}`;
 }
 
-const DIGEST_HASHES: Record<string, string> = {
-  "md5": "md5",
-  "sha-256": "sha256",
-  "sha-512-256": "sha512-256",
-};
+// A Map, not an object literal: the algorithm comes from the server, and
+// `"constructor" in {...}` is true (createHash(Object) threw a TypeError).
+const DIGEST_HASHES = new Map<string, string>([
+  ["md5", "md5"],
+  ["sha-256", "sha256"],
+  ["sha-512-256", "sha512-256"],
+]);
 
 /**
  * The qop to answer a Digest challenge with: `"auth"` when offered (or
@@ -165,7 +167,7 @@ function digestQop(
   bodyKnown: boolean,
 ): "auth" | "auth-int" | null | undefined {
   const algorithm = (challenge.params.algorithm ?? "MD5").toLowerCase().replace(/-sess$/, "");
-  if (!(algorithm in DIGEST_HASHES) || challenge.params.nonce === undefined) return undefined;
+  if (!DIGEST_HASHES.has(algorithm) || challenge.params.nonce === undefined) return undefined;
   const qop = challenge.params.qop;
   if (qop === undefined) return null;
   const offered = qop.split(",").map((q) => q.trim().toLowerCase());
@@ -273,7 +275,7 @@ export function httpDigestAuthorization(
   const algorithmName = p.algorithm ?? "MD5";
   const lowerAlgorithm = algorithmName.toLowerCase();
   const sess = lowerAlgorithm.endsWith("-sess");
-  const hashName = DIGEST_HASHES[sess ? lowerAlgorithm.slice(0, -5) : lowerAlgorithm];
+  const hashName = DIGEST_HASHES.get(sess ? lowerAlgorithm.slice(0, -5) : lowerAlgorithm);
   const qop = digestQop(challenge, true);
   if (hashName === undefined || qop === undefined) {
     throw new TypeError(

@@ -357,6 +357,10 @@ export class HttpConnection {
 
   #release(reusable: boolean): void {
     if (this.#state !== "busy") return;
+    // Bytes past the end of the response were never asked for (this client
+    // does not pipeline): kept, they would be read as the next request's
+    // response (a forged one, even). Such a connection is not reused.
+    if (reusable && this.#wire.buffered > 0) reusable = false;
     this.#state = reusable ? "idle" : "closed";
     this.#end();
     this.#requests++;

@@ -8,6 +8,8 @@
  * @module
  */
 import { concatBytes } from "../_core/writer.ts";
+import { PortlineError } from "../_core/errors.ts";
+import { HttpParseError } from "./errors.ts";
 
 /**
  * The content codings this client can decode.
@@ -89,7 +91,7 @@ function deflateStream(): TransformStream<Uint8Array, Uint8Array> {
     },
     async flush() {
       if (!inner) {
-        if (head) throw new TypeError("Cannot decompress deflate: truncated data");
+        if (head) throw new HttpParseError("Cannot decode the deflate body: truncated data");
         return;
       }
       await writer!.close();
@@ -164,7 +166,8 @@ export function splitHttpCodings(value: string): string[] {
  *
  * @param body The encoded bytes.
  * @param codings The codings in the order they were applied (`identity` is skipped).
- * @returns The decoded bytes.
+ * @returns The decoded bytes; reading them fails with `HttpParseError` when
+ * the data is corrupt or truncated (an error of `body` itself passes through).
  * @throws {TypeError} For an unsupported coding.
  */
 export async function decodeHttpBody(
@@ -177,5 +180,39 @@ export async function decodeHttpBody(
     if (coding === "identity") continue;
     stream = stream.pipeThrough(await decoderFor(coding));
   }
-  return stream;
+  return stream === body ? body : typedErrors(stream, codings);
+}
+
+/**
+ * `stream` with the decoders' own errors (a `TypeError` from
+ * `DecompressionStream`, a plain `Error` with a zlib code from `node:zlib`:
+ * they differ by runtime) turned into `HttpParseError`; our errors from the
+ * body underneath (a premature close, a timeout) pass unchanged.
+ */
+function typedErrors(
+  stream: ReadableStream<Uint8Array>,
+  codings: readonly string[],
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await reader.read();
+      } catch (error) {
+        controller.error(
+          error instanceof PortlineError ? error : new HttpParseError(
+            `Cannot decode the ${codings.join(", ")} body: ${(error as Error)?.message ?? error}`,
+            { cause: error },
+          ),
+        );
+        return;
+      }
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }

@@ -174,12 +174,23 @@ export interface HttpTestServerOptions {
   maxBodyBytes?: number;
   /** Answers requests no route matched; 404 by default. */
   fallback?: HttpTestHandler;
+  /**
+   * Receives what ended a connection's handling abnormally: the client went
+   * away or sent an over-long line (a `PortlineError`), or a bug. By default
+   * it is dropped and the connection closed.
+   */
+  onError?: (error: unknown) => void;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 class ServerClosed extends Error {}
+
+/** The most header fields of a request head (as the client's `maxHeaderCount`). */
+const MAX_REQUEST_FIELDS = 100;
+/** The most bytes of a request head (as the client's `maxHeaderBytes`). */
+const MAX_REQUEST_HEAD_BYTES = 65536;
 
 /** Too large a request body for `maxBodyBytes`. */
 class BodyTooLarge extends Error {}
@@ -295,13 +306,14 @@ export class HttpTestServer {
     if (typeof proxy === "object" && proxy.scheme === "digest") {
       this.#proxyGate = new DigestGate(proxy, { algorithm: proxy.algorithm, realm: "proxy" });
     }
+    const onError = options.onError;
     this.#loop = serveConnections(listener, (conn) => {
       const id = ++this.#connections;
       return {
         run: () => this.#serve(conn, id).finally(() => conn.close()),
         close: () => conn.close(),
       };
-    });
+    }, onError ? { onError: (error) => onError(error) } : {});
   }
 
   /**
@@ -475,10 +487,21 @@ export class HttpTestServer {
       }
       const [method, target, version] = parts as [string, string, string];
       const headers: HttpHeaderList = [];
+      let headBytes = line.length;
       for (;;) {
         const bytes = await reader.readLineBytesOrNull();
         if (bytes === null) return;
         if (bytes.byteLength === 0) break;
+        // Bounded like the client's heads: endless fields must not grow the list without end.
+        headBytes += bytes.byteLength + 2;
+        if (headers.length >= MAX_REQUEST_FIELDS || headBytes > MAX_REQUEST_HEAD_BYTES) {
+          await conn.write(
+            encoder.encode(
+              "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            ),
+          );
+          return;
+        }
         try {
           headers.push(parseHttpHeaderLine(latin1Decode(bytes)));
         } catch {
@@ -694,7 +717,13 @@ export class HttpTestServer {
         body: "proxy authentication required",
       };
     }
-    const url = new URL(request.target);
+    // The target only looks absolute (`http://[`, say): a bad request, not a crash.
+    let url: URL;
+    try {
+      url = new URL(request.target);
+    } catch {
+      return { status: 400, body: "bad request target" };
+    }
     const skip = new Set([
       "proxy-authorization",
       "proxy-connection",

@@ -1,0 +1,98 @@
+// Copyright 2026 the portline authors. MIT license.
+// The minimal inputs of the bugs the fuzz tests (*_fuzz_test.ts) found, as
+// plain regression tests.
+import assert from "../_assert.ts";
+import { connect, memoryConn } from "../../protocols/_core/mod.ts";
+import {
+  chooseHttpAuthChallenge,
+  decodeHttpBody,
+  HttpAgent,
+  HttpConnection,
+  httpFetch,
+  HttpParseError,
+  HttpTestServer,
+  parseHttpAuthChallenges,
+} from "../../protocols/http/mod.ts";
+
+function streamOf(bytes: number[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new Uint8Array(bytes));
+      controller.close();
+    },
+  });
+}
+
+Deno.test("chooseHttpAuthChallenge() ignores Digest algorithms named like Object properties", () => {
+  // Was chosen ("constructor" in an object literal), then createHash(Object) threw a TypeError.
+  for (const algorithm of ["constructor", "__proto__", "constructor-sess"]) {
+    const challenges = parseHttpAuthChallenges(`Digest realm=r, nonce=n, algorithm=${algorithm}`);
+    assert.equal(chooseHttpAuthChallenge(challenges), undefined, algorithm);
+  }
+});
+
+Deno.test("httpFetch() returns a 401 whose only challenge has algorithm=constructor", async () => {
+  await using server = await HttpTestServer.start();
+  server.route("GET", "/", () => ({
+    status: 401,
+    headers: { "WWW-Authenticate": "Digest realm=r, nonce=n, algorithm=constructor" },
+  }));
+  await using agent = new HttpAgent({ proxy: null });
+  const response = await httpFetch(server.url, { agent, auth: { username: "u", password: "p" } });
+  assert.equal(response.status, 401);
+  await response.body?.cancel();
+});
+
+Deno.test("decodeHttpBody() fails with HttpParseError on corrupt or truncated data", async () => {
+  // A gzip header with a broken body: the runtime's decoder threw its own TypeError (Deno) or
+  // zlib Error (Node).
+  const corrupt = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff];
+  for (const [coding, bytes] of [["gzip", corrupt], ["deflate", [0x78]], ["br", [0xff, 0xff]]]) {
+    const body = await decodeHttpBody(streamOf(bytes as number[]), [coding as string]);
+    await assert.rejects(new Response(body).arrayBuffer(), HttpParseError, coding as string);
+  }
+});
+
+Deno.test("HttpConnection does not reuse a connection with bytes past the response", async () => {
+  // They would have been read as the next request's response.
+  const http = new HttpConnection(
+    memoryConn(["HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n\r\nevil"]),
+  );
+  const response = await http.request();
+  assert.equal(await response.text(), "ok");
+  assert.equal(http.idle, false);
+  assert.equal(http.closed, true);
+});
+
+async function exchange(port: number, request: string): Promise<string> {
+  const conn = await connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(request));
+    await conn.closeWrite();
+    const buf = new Uint8Array(65536);
+    let out = "";
+    for (let n; (n = await conn.read(buf)) !== null;) {
+      out += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    return out;
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("HttpTestServer answers 400 to a proxy request whose absolute target is no URL", async () => {
+  // `new URL("http://[")` threw out of the connection handler.
+  const errors: unknown[] = [];
+  await using server = await HttpTestServer.start({ proxy: true, onError: (e) => errors.push(e) });
+  assert.match(await exchange(server.port, "GET http://[ HTTP/1.1\r\n\r\n"), /^HTTP\/1\.1 400 /);
+  assert.deepEqual(errors, []);
+});
+
+Deno.test("HttpTestServer answers 431 to a request head with more than 100 fields", async () => {
+  // The field list grew without bound.
+  await using server = await HttpTestServer.start();
+  server.route("GET", "/", () => ({ body: "ok" }));
+  const head = (n: number) => `GET / HTTP/1.1\r\n${"X: 1\r\n".repeat(n)}Connection: close\r\n\r\n`;
+  assert.match(await exchange(server.port, head(99)), /^HTTP\/1\.1 200 /);
+  assert.match(await exchange(server.port, head(100)), /^HTTP\/1\.1 431 /);
+});
