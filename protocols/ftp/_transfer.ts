@@ -22,6 +22,7 @@ import {
   parseEpsvReply,
   parsePasvReply,
 } from "./replies.ts";
+import { parseByteCount } from "./_values.ts";
 
 /** What a transfer needs from its client. */
 export interface TransferContext {
@@ -181,7 +182,7 @@ export class DataTransfer {
     this.#signal = options.signal;
     this.#onEnd = options.onEnd;
     const size = /\((\d+) bytes\)/i.exec(reply.lines.join(" "));
-    this.size = size ? Number(size[1]) : undefined;
+    this.size = size ? parseByteCount(size[1]!) : undefined;
     const interval = Math.max(10, Math.min(1000, ctx.timeoutMs / 4));
     if (ctx.timeoutMs > 0 && ctx.timeoutMs < Infinity) {
       // Only waits on the network count: a slow consumer is not a timeout.

@@ -81,6 +81,8 @@ export class FtpAsciiDecoder {
    * @returns Local bytes (a new array; the input may be reused).
    */
   push(chunk: Uint8Array): Uint8Array {
+    // An empty chunk says nothing about a held-back CR: keep holding it.
+    if (chunk.byteLength === 0) return new Uint8Array(0);
     const out = new Uint8Array(chunk.byteLength + 1);
     let o = 0;
     let i = 0;

@@ -24,6 +24,7 @@ import type { FtpFileInfo } from "./file_info.ts";
 import { type FtpListParser, parseList } from "./list.ts";
 import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
+import { parseByteCount } from "./_values.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
 import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
@@ -900,8 +901,9 @@ export class FtpClient {
     return await this.#run(what, options, async () => {
       await this.#setType(false);
       const reply = await this.#expect(`SIZE ${path}`, what, (c) => c === 213);
-      const size = Number(reply.lines[0]?.trim());
-      if (!Number.isSafeInteger(size)) throw replyError(what, `SIZE ${path}`, reply);
+      // Digits only: Number() reads "" as 0 and takes "-1", "1e3" and "0x10".
+      const size = parseByteCount(reply.lines[0]?.trim() ?? "");
+      if (size === undefined) throw replyError(what, `SIZE ${path}`, reply);
       return size;
     });
   }

@@ -6,11 +6,14 @@
  */
 import type { FtpFileInfo } from "./file_info.ts";
 import type { FtpListParser } from "./list.ts";
+import { parseByteCount, utcDate } from "./_values.ts";
 
+// The blanks before AM/PM belong to the optional group: as a separate `\s*`
+// next to the `\s+` after it, a long run of blanks took quadratic time.
 const LINE =
-  /^(\d{2})-(\d{2})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp][Mm])?\s+(<DIR>|<JUNCTION>|\d+)\s+(.+)$/;
+  /^(\d{2})-(\d{2})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([AaPp][Mm]))?\s+(<DIR>|<JUNCTION>|\d+)\s+(.+)$/;
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?::\d{2})?\s*([AaPp][Mm])?\s+(<DIR>|<JUNCTION>|\d+)\s+(.+)$/;
+  /^(\d{4})-(\d{2})-(\d{2})\s+(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([AaPp][Mm]))?\s+(<DIR>|<JUNCTION>|\d+)\s+(.+)$/;
 
 /**
  * The DOS/Windows strategy of {@linkcode parseList} (IIS's default, with
@@ -42,7 +45,7 @@ export const FTP_LIST_DOS: FtpListParser = {
       if (!m) return null;
       year = +m[1]!, month = +m[2]!, day = +m[3]!;
     }
-    let hour = +m[4]! % 24;
+    let hour = +m[4]!;
     const half = m[6]?.toUpperCase();
     if (half === "PM" && hour < 12) hour += 12;
     if (half === "AM" && hour === 12) hour = 0;
@@ -52,8 +55,8 @@ export const FTP_LIST_DOS: FtpListParser = {
     return {
       name,
       type: dir ? "directory" : "file",
-      size: dir ? undefined : Number(m[7]),
-      modifiedAt: new Date(Date.UTC(year, month - 1, day, hour, +m[5]!)),
+      size: dir ? undefined : parseByteCount(m[7]!),
+      modifiedAt: utcDate(year, month - 1, day, hour, +m[5]!),
       raw: line,
     };
   },

@@ -7,6 +7,7 @@
  */
 import type { FtpFileInfo } from "./file_info.ts";
 import type { FtpListParser } from "./list.ts";
+import { parseByteCount } from "./_values.ts";
 
 /**
  * The EPLF strategy of {@linkcode parseList}.
@@ -29,8 +30,11 @@ export const FTP_LIST_EPLF: FtpListParser = {
   parse(line: string): FtpFileInfo | null {
     const tab = line.indexOf("\t");
     if (!line.startsWith("+") || tab === -1) return null;
+    const name = line.slice(tab + 1);
+    // Not entries, as in the other formats (a tree walk would loop on them).
+    if (name === "." || name === "..") return null;
     const info: FtpFileInfo = {
-      name: line.slice(tab + 1),
+      name,
       type: "unknown",
       size: undefined,
       modifiedAt: undefined,
@@ -46,13 +50,17 @@ export const FTP_LIST_EPLF: FtpListParser = {
           if (info.type === "unknown") info.type = "file";
           break;
         case "s":
-          if (/^\d+$/.test(value)) info.size = Number(value);
+          info.size = parseByteCount(value) ?? info.size;
           break;
         case "m":
-          if (/^\d+$/.test(value)) info.modifiedAt = new Date(Number(value) * 1000);
+          if (/^\d+$/.test(value)) {
+            // Seconds since 1970; beyond what a Date holds, no date (not Invalid Date).
+            const time = new Date(Number(value) * 1000);
+            if (!Number.isNaN(time.getTime())) info.modifiedAt = time;
+          }
           break;
         case "u":
-          if (/^p[0-7]+$/.test(value)) info.mode = parseInt(value.slice(1), 8);
+          if (/^p[0-7]{1,6}$/.test(value)) info.mode = parseInt(value.slice(1), 8) & 0o7777;
           break;
         case "i":
           info.unique = value;

@@ -9,6 +9,7 @@
  */
 import type { FtpFileInfo, FtpFileType } from "./file_info.ts";
 import type { FtpListParser, ListParseContext } from "./list.ts";
+import { parseByteCount, utcDate } from "./_values.ts";
 
 const MONTHS: Record<string, number> = {
   jan: 0,
@@ -57,24 +58,28 @@ function typeOf(c: string): FtpFileType {
 /**
  * Parses an `ls -l` date. Dates without a year are within the last year:
  * the year is the current one unless that puts the date more than a day in
- * the future. Times are taken as UTC (the server's zone is unknown).
+ * the future. Times are taken as UTC (the server's zone is unknown). A field
+ * out of range ("Feb 30", "25:00") gives no date.
  */
 function parseDate(text: string, now: Date): Date | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})\s+(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
   if (iso) {
-    return new Date(Date.UTC(+iso[1]!, +iso[2]! - 1, +iso[3]!, +iso[4]!, +iso[5]!, +(iso[6] ?? 0)));
+    return utcDate(+iso[1]!, +iso[2]! - 1, +iso[3]!, +iso[4]!, +iso[5]!, +(iso[6] ?? 0));
   }
   const parts = text.split(/\s+/);
   const month = MONTHS[parts[0]!.toLowerCase()];
   if (month === undefined) return undefined;
   const day = Number(parts[1]);
   const last = parts[2]!;
-  if (!last.includes(":")) return new Date(Date.UTC(Number(last), month, day));
+  if (!last.includes(":")) return utcDate(Number(last), month, day);
   const [h, m] = last.split(":").map(Number);
-  let year = now.getUTCFullYear();
-  let date = Date.UTC(year, month, day, h, m);
-  if (date > now.getTime() + 86_400_000) date = Date.UTC(--year, month, day, h, m);
-  return new Date(date);
+  const year = now.getUTCFullYear();
+  const date = utcDate(year, month, day, h, m);
+  // Later than tomorrow, or Feb 29 outside a leap year: last year's.
+  if (date === undefined || date.getTime() > now.getTime() + 86_400_000) {
+    return utcDate(year - 1, month, day, h, m);
+  }
+  return date;
 }
 
 /**
@@ -110,8 +115,9 @@ export const FTP_LIST_UNIX: FtpListParser = {
         name = name.slice(0, arrow);
       }
     }
-    if (name === "." || name === "..") return null;
-    const size = m[6]!.includes(",") ? undefined : Number(m[6]);
+    // " -> x" right after the date leaves no name: not an entry.
+    if (name === "" || name === "." || name === "..") return null;
+    const size = m[6]!.includes(",") ? undefined : parseByteCount(m[6]!);
     const info: FtpFileInfo = {
       name,
       type,

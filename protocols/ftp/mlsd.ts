@@ -6,6 +6,7 @@
  */
 import type { FtpFileInfo, FtpFileType } from "./file_info.ts";
 import { parseFtpTime } from "./replies.ts";
+import { parseByteCount } from "./_values.ts";
 
 /** The `type` fact values that are not real entries (`.` and `..`). */
 const SELF_TYPES = new Set(["cdir", "pdir"]);
@@ -62,7 +63,7 @@ export function parseMlsdLine(line: string): FtpFileInfo | null {
     raw: line,
   };
   const size = facts["size"] ?? facts["sizd"];
-  if (size !== undefined && /^\d+$/.test(size)) info.size = Number(size);
+  if (size !== undefined) info.size = parseByteCount(size);
   const mode = facts["unix.mode"];
   if (mode !== undefined && /^[0-7]{1,6}$/.test(mode)) info.mode = parseInt(mode, 8) & 0o7777;
   if (facts["unix.owner"] ?? facts["unix.uid"]) {
@@ -100,7 +101,9 @@ export function parseMlsdList(text: string): FtpFileInfo[] {
   for (const line of text.split(/\r?\n/)) {
     if (line === "") continue;
     const entry = parseMlsdLine(line);
-    if (entry) out.push(entry);
+    // "." and ".." are left out whatever their type fact says (a tree walk
+    // would loop on them).
+    if (entry && entry.name !== "." && entry.name !== "..") out.push(entry);
   }
   return out;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { utcDate } from "./_values.ts";
 
 /** A host and port, as PASV, EPSV, PORT and EPRT carry them. */
 export interface FtpAddress {
@@ -33,8 +34,10 @@ export interface FtpAddress {
  * @returns The address, or `null` when the text carries none.
  */
 export function parsePasvReply(text: string): FtpAddress | null {
-  const match = /(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3})/
-    .exec(text);
+  // Whole numbers only: "1000,…" or "…,4800" must not read as "000" or "480".
+  const match =
+    /(?<!\d)(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3}),\s*(\d{1,3})(?!\d)/
+      .exec(text);
   if (!match) return null;
   const n = match.slice(1).map(Number);
   if (n.some((v) => v > 255)) return null;
@@ -128,7 +131,12 @@ export function parsePortArgument(argument: string): FtpAddress | null {
   const eprt = /^([\x21-\x7e])([12])\1([0-9a-fA-F.:]+)\1(\d{1,5})\1$/.exec(argument.trim());
   if (eprt) {
     const port = Number(eprt[4]);
-    return port > 0 && port < 65536 ? { host: eprt[3]!, port } : null;
+    const host = eprt[3]!;
+    // The address must be one of the family it claims (1: IPv4, 2: IPv6).
+    const valid = eprt[2] === "1"
+      ? /^\d{1,3}(\.\d{1,3}){3}$/.test(host) && host.split(".").every((o) => Number(o) <= 255)
+      : host.includes(":");
+    return valid && port > 0 && port < 65536 ? { host, port } : null;
   }
   const pasv = parsePasvReply(argument);
   return pasv && /^\s*\d/.test(argument) ? pasv : null;
@@ -193,7 +201,8 @@ export function parseFeatReply(lines: readonly string[]): Map<string, string> {
     if (!line.startsWith(" ")) continue;
     const text = line.trim();
     if (text === "") continue;
-    const space = text.indexOf(" ");
+    // Any blank ends the name (a tab too: "AUTH\tTLS" is AUTH).
+    const space = text.search(/\s/);
     const name = (space === -1 ? text : text.slice(0, space)).toUpperCase();
     features.set(name, space === -1 ? "" : text.slice(space + 1).trim());
   }
@@ -214,14 +223,14 @@ export function parseFeatReply(lines: readonly string[]): Map<string, string> {
  * ```
  *
  * @param text The time value.
- * @returns The date, or `undefined` when malformed.
+ * @returns The date, or `undefined` when malformed or a field is out of range
+ * ("20241301000000").
  */
 export function parseFtpTime(text: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?$/.exec(text.trim());
   if (!m) return undefined;
   const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-  const time = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
-  return Number.isNaN(time) ? undefined : new Date(time);
+  return utcDate(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, ms);
 }
 
 /**

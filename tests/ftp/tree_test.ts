@@ -75,13 +75,14 @@ Deno.test("FtpClient.downloadDir() refuses names that escape the target (path tr
   class EvilFs extends FtpMemoryFileSystem {
     override async list(path: string): Promise<FtpServerEntry[]> {
       const entries = await super.list(path);
-      return [...entries, { name: "..", type: "file", size: 1, modifiedAt: new Date() }];
+      // (".." itself never reaches the tree walk: the MLSD parser leaves it out.)
+      return [...entries, { name: "../evil", type: "file", size: 1, modifiedAt: new Date() }];
     }
   }
   const local = await tempDir();
   try {
     await withFtp({ server: { fs: new EvilFs({ "/d/ok.txt": "ok" }) } }, async ({ client }) => {
-      // MLSD lists ".." as type=file: it must not become a file outside.
+      // MLSD lists "../evil" as type=file: it must not become a file outside.
       await assert.rejects(client.downloadDir("d", `${local}/out`), ProtocolError);
     });
   } finally {
