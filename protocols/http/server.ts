@@ -473,7 +473,16 @@ export class HttpTestServer {
   async #serve(conn: Conn, id: number): Promise<void> {
     const reader = new BufferedReader(conn, { maxLineBytes: 65536 });
     for (;;) {
-      const line = await reader.readLineOrNull();
+      let line: string | null;
+      try {
+        line = await reader.readLineOrNull();
+      } catch (error) {
+        if (!(error instanceof LimitError)) throw error;
+        await conn.write(encoder.encode(
+          "HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        ));
+        return;
+      }
       if (line === null) return;
       if (line === "") continue;
       const parts = line.split(" ");
@@ -489,12 +498,19 @@ export class HttpTestServer {
       const headers: HttpHeaderList = [];
       let headBytes = line.length;
       for (;;) {
-        const bytes = await reader.readLineBytesOrNull();
+        const bytes = await reader.readLineBytesOrNull().catch((error) => {
+          // One field longer than a line may be: answered like too many fields.
+          if (error instanceof LimitError) return undefined;
+          throw error;
+        });
         if (bytes === null) return;
-        if (bytes.byteLength === 0) break;
+        if (bytes?.byteLength === 0) break;
         // Bounded like the client's heads: endless fields must not grow the list without end.
-        headBytes += bytes.byteLength + 2;
-        if (headers.length >= MAX_REQUEST_FIELDS || headBytes > MAX_REQUEST_HEAD_BYTES) {
+        headBytes += (bytes?.byteLength ?? Infinity) + 2;
+        if (
+          bytes === undefined || headers.length >= MAX_REQUEST_FIELDS ||
+          headBytes > MAX_REQUEST_HEAD_BYTES
+        ) {
           await conn.write(
             encoder.encode(
               "HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
@@ -670,10 +686,18 @@ export class HttpTestServer {
       ));
       return;
     }
-    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(request.target);
+    const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(request.target);
+    if (!m || Number(m[2]) > 65535) {
+      await client.write(
+        encoder.encode(
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        ),
+      );
+      return;
+    }
     let upstream: Conn;
     try {
-      upstream = await connect({ hostname: m![1]!, port: Number(m![2]) });
+      upstream = await connect({ hostname: m[1]!, port: Number(m[2]) });
     } catch {
       await client.write(
         encoder.encode(

@@ -143,3 +143,27 @@ Deno.test("HttpError recognises the whole HTTP error family", () => {
   assert.ok(!(new Error("x") instanceof HttpError));
   assert.ok(!(new HttpParseError("x") instanceof HttpPrematureCloseError));
 });
+
+Deno.test("HttpTestServer answers 414 to an over-long request line, 431 to an over-long field, 400 to a bad CONNECT target", async () => {
+  await using server = await HttpTestServer.start({ proxy: true });
+  server.route("*", "/", () => ({ body: "ok" }));
+  // Each line just over the server's 64 KiB line limit.
+  const long = "a".repeat(65_600);
+  assert.match(await rawExchange(server.port, `GET /${long} HTTP/1.1\r\n\r\n`), /^HTTP\/1\.1 414 /);
+  assert.match(
+    await rawExchange(server.port, `GET / HTTP/1.1\r\nX-Long: ${long}\r\n\r\n`),
+    /^HTTP\/1\.1 431 /,
+  );
+  for (const target of ["nonsense", "127.0.0.1:99999", "[::1]", "host:"]) {
+    assert.match(
+      await rawExchange(server.port, `CONNECT ${target} HTTP/1.1\r\n\r\n`),
+      /^HTTP\/1\.1 400 /,
+      target,
+    );
+  }
+  // Still serving (HEAD: no body, so the reply ends with a line end).
+  assert.match(
+    await rawExchange(server.port, "HEAD / HTTP/1.1\r\nConnection: close\r\n\r\n"),
+    /^HTTP\/1\.1 200 /,
+  );
+});
