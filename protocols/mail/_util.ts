@@ -3,8 +3,10 @@
 import { InvalidArgumentError } from "../_core/writer.ts";
 
 export const utf8Encoder: TextEncoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: by default TextDecoder drops it, so a
+// subject, name or file name starting with one lost it on the way back.
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("windows-1252");
 
 /** Whether every character is 7-bit ASCII. */
@@ -75,6 +77,7 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
     } catch {
       decoder = undefined;
     }
+    if (decoder?.encoding === "utf-8") return utf8Decoder.decode(bytes);
     if (decoder) {
       return decoder.encoding === "windows-1252" ? decodeWindows1252(bytes) : decoder.decode(bytes);
     }
@@ -83,14 +86,24 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
   return utf8Decoder.decode(bytes);
 }
 
+// Answers of knownCharset: an unknown label costs a thrown RangeError, and a
+// header repeating one (`=?x?Q?a?=` 100,000 times) took seconds per MiB.
+const charsetCache = new Map<string, boolean>();
+
 /** Whether TextDecoder knows a charset label. */
 export function knownCharset(charset: string): boolean {
+  const cached = charsetCache.get(charset);
+  if (cached !== undefined) return cached;
+  let known: boolean;
   try {
     new TextDecoder(charset);
-    return true;
+    known = true;
   } catch {
-    return false;
+    known = false;
   }
+  if (charsetCache.size >= 1024) charsetCache.clear();
+  charsetCache.set(charset, known);
+  return known;
 }
 
 /** Random lowercase hex of `bytes` random bytes. */
@@ -119,6 +132,19 @@ export function toCrlf(text: string): string {
 export function looksEncoded(text: string): boolean {
   const open = text.indexOf("=?");
   return open >= 0 && text.indexOf("?=", open + 2) >= 0;
+}
+
+/**
+ * Trims `chars` from the start and `endChars` from the end. A loop, not `replace(/[ \t]+$/)`: that
+ * regular expression retries at every position of a long inner run of
+ * white space, quadratic time on a hostile header ("a" + 500k spaces + "b").
+ */
+export function trimChars(text: string, chars = " \t", endChars = chars): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start]!)) start++;
+  while (end > start && endChars.includes(text[end - 1]!)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
 /** Shortens text for an error message. */

@@ -40,12 +40,16 @@ function two(n: number): string {
  *
  * @param date The date.
  * @returns The RFC 5322 date-time.
- * @throws {RangeError} When the date is invalid.
+ * @throws {RangeError} When the date is invalid or before year 0.
  */
 export function formatMailDate(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError("Cannot format date: it is invalid");
+  const year = date.getUTCFullYear();
+  if (year < 0) throw new RangeError(`Cannot format date: year ${year} is before year 0`);
+  // RFC 5322 years have four digits or more: year 999 written "999" read as
+  // 2899 (a three-digit obsolete year), and "50" as 1950.
   return `${DAYS[date.getUTCDay()]}, ${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ` +
-    `${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:` +
+    `${String(year).padStart(4, "0")} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:` +
     `${two(date.getUTCSeconds())} +0000`;
 }
 
@@ -85,15 +89,12 @@ export function parseMailDate(text: string): Date | undefined {
       } else if (match[10]) {
         offset = (ZONES[match[10].toUpperCase()] ?? 0) * 60;
       }
-      const time = Date.UTC(
-        year,
-        month,
-        Number(match[1]),
-        Number(match[4]),
-        Number(match[5]),
-        Number(match[6] ?? 0),
-      ) - offset * 60_000;
-      const date = new Date(time);
+      // setUTCFullYear, not Date.UTC(year, …): Date.UTC takes years 0-99 as
+      // 1900-1999, so the four-digit "0050" came back as 1950.
+      const date = new Date(0);
+      date.setUTCFullYear(year, month, Number(match[1]));
+      date.setUTCHours(Number(match[4]), Number(match[5]), Number(match[6] ?? 0));
+      date.setTime(date.getTime() - offset * 60_000);
       if (!Number.isNaN(date.getTime())) return date;
     }
   }

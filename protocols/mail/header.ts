@@ -8,7 +8,7 @@
  */
 import { InvalidArgumentError } from "../_core/writer.ts";
 import { LimitError } from "../_core/errors.ts";
-import { assertHeaderText, decodeHeaderBytes, isAscii, looksEncoded } from "./_util.ts";
+import { assertHeaderText, decodeHeaderBytes, isAscii, looksEncoded, trimChars } from "./_util.ts";
 import { decodeMimeWords, MimeWordWriter } from "./encoded_word.ts";
 
 /** Options of {@linkcode formatMailHeader}. */
@@ -105,15 +105,17 @@ export function formatMailHeader(
       `Cannot write header "${name}": a structured value must be ASCII`,
     );
   }
-  const parts = value.replace(/^[ \t]+|[ \t]+$/g, "").split(/([ \t]+)/);
+  const parts = trimChars(value).split(/([ \t]+)/);
   const pieces: Piece[] = [];
   const longWord = HARD_LIMIT - name.length - 3;
   for (let i = 0; i < parts.length; i += 2) {
     const text = parts[i]!;
     const ws = i > 0 ? parts[i - 1]! : "";
     if (text === "" && i === 0 && parts.length === 1) break;
-    const encode = unstructured && !utf8 &&
-      (!isAscii(text) || looksEncoded(text) || text.length > longWord);
+    // A word that looks like an encoded-word is encoded in UTF-8 mode too:
+    // written raw, readers decoded it ("=?utf-8?Q?x?=" came back as "x").
+    const encode = unstructured &&
+      ((!utf8 && !isAscii(text)) || looksEncoded(text) || text.length > longWord);
     const previous = pieces[pieces.length - 1];
     if (encode && previous?.encode) previous.text += ws + text;
     else pieces.push({ ws, text, encode });
@@ -417,15 +419,19 @@ export function readHeaderBlock(
   const flush = () => {
     if (valueStart < 0) return;
     const raw = decodeHeaderBytes(bytes.subarray(valueStart, valueEnd));
-    fields.push([nameOf, unfoldMailHeader(raw).replace(/^[ \t]+|[ \t\r\n]+$/g, "")]);
+    fields.push([nameOf, trimChars(unfoldMailHeader(raw), " \t", " \t\r\n")]);
     valueStart = -1;
   };
   let pos = start;
   let bodyStart = end;
-  while (pos < end) {
-    if (pos - start > maxBytes) {
+  // Checked on every header line taken, the last one too: checking only
+  // where the next line starts let one endless line (no LF) through whole.
+  const tooLong = (next: number) => {
+    if (next - start > maxBytes) {
       throw new LimitError(`Cannot parse message: header block longer than ${maxBytes} bytes`);
     }
+  };
+  while (pos < end) {
     let lineEnd = bytes.indexOf(10, pos);
     if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
     const next = Math.min(lineEnd + 1, end);
@@ -437,6 +443,7 @@ export function readHeaderBlock(
     }
     const first = bytes[pos]!;
     if (first === 32 || first === 9) {
+      tooLong(next);
       if (valueStart >= 0) valueEnd = contentEnd;
       pos = next;
       continue;
@@ -453,12 +460,14 @@ export function readHeaderBlock(
         bytes[pos + 1] === 114 && bytes[pos + 2] === 111 && bytes[pos + 3] === 109 &&
         bytes[pos + 4] === 32;
       if (mbox) {
+        tooLong(next);
         pos = next;
         continue;
       }
       bodyStart = pos;
       break;
     }
+    tooLong(next);
     flush();
     if (fields.length >= maxHeaders) {
       throw new LimitError(`Cannot parse message: more than ${maxHeaders} header fields`);

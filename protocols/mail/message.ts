@@ -305,7 +305,10 @@ export class MailMessage {
     this.#utf8 = this.needsSmtpUtf8;
 
     this.date = init.date ?? new Date();
-    if (!(this.date instanceof Date) || Number.isNaN(this.date.getTime())) {
+    if (
+      !(this.date instanceof Date) || Number.isNaN(this.date.getTime()) ||
+      this.date.getUTCFullYear() < 0
+    ) {
       throw new InvalidArgumentError("Cannot compose message: its date is invalid");
     }
     this.messageId = this.#messageId(init.messageId);

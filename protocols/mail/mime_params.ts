@@ -7,7 +7,14 @@
  * @module
  */
 import { InvalidArgumentError } from "../_core/writer.ts";
-import { assertHeaderText, decodeCharset, isAscii, knownCharset, utf8 } from "./_util.ts";
+import {
+  assertHeaderText,
+  decodeCharset,
+  isAscii,
+  knownCharset,
+  looksEncoded,
+  utf8,
+} from "./_util.ts";
 import { decodeMimeWords } from "./encoded_word.ts";
 
 /** A header value split into its main value and parameters. */
@@ -120,27 +127,45 @@ export function parseMimeParams(header: string): MimeParams {
     if (name) pieces.push([name, text]);
   }
 
-  const plain: Record<string, string> = {};
+  // Maps, and own properties defined rather than assigned: with a plain
+  // object, `constructor=x` was dropped (`"constructor" in {}` is true) and
+  // `__proto__` went to the prototype setter.
+  const plain = new Map<string, string>();
   const extended = new Map<string, Segment[]>();
+  // The indices seen per name: a Set, as a scan of the list per piece was
+  // quadratic in the number of continuations.
+  const seen = new Map<string, Set<number>>();
   for (const [name, text] of pieces) {
     const match = /^(.+?)\*(?:(\d{1,4})(\*)?)?$/.exec(name);
     if (!match) {
-      if (!(name in plain)) plain[name] = text;
+      if (!plain.has(name)) plain.set(name, text);
       continue;
     }
     const base = match[1]!;
     const segment = match[2] === undefined
       ? { index: 0, extended: true, value: text }
       : { index: Number(match[2]), extended: match[3] === "*", value: text };
-    const list = extended.get(base);
-    if (list) {
-      if (!list.some((s) => s.index === segment.index)) list.push(segment);
-    } else extended.set(base, [segment]);
+    const indices = seen.get(base);
+    if (indices) {
+      if (indices.has(segment.index)) continue;
+      indices.add(segment.index);
+      extended.get(base)!.push(segment);
+    } else {
+      seen.set(base, new Set([segment.index]));
+      extended.set(base, [segment]);
+    }
   }
 
   const params: Record<string, string> = {};
-  for (const [name, text] of Object.entries(plain)) {
-    params[name] = text.includes("=?") ? decodeMimeWords(text) : text;
+  const set = (name: string, value: string) =>
+    Object.defineProperty(params, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  for (const [name, text] of plain) {
+    set(name, text.includes("=?") ? decodeMimeWords(text) : text);
   }
   for (const [name, segments] of extended) {
     segments.sort((a, b) => a.index - b.index);
@@ -165,7 +190,7 @@ export function parseMimeParams(header: string): MimeParams {
       bytes.set(part, at);
       at += part.length;
     }
-    params[name] = decodeCharset(bytes, charset && knownCharset(charset) ? charset : "utf-8");
+    set(name, decodeCharset(bytes, charset && knownCharset(charset) ? charset : "utf-8"));
   }
   return { value: value.trim(), params };
 }
@@ -243,8 +268,11 @@ export function formatMimeParam(
   }
   assertHeaderText(value, `parameter "${name}"`);
   const limit = Math.max(16, options?.segmentLength ?? 64);
+  // A value that looks like an RFC 2047 encoded-word goes RFC 2231 encoded
+  // (which readers never take for one): lenient readers, ours included,
+  // decode encoded-words in plain values, so `"=?utf-8?Q?a?="` read as `a`.
   // deno-lint-ignore no-control-regex
-  if (isAscii(value) && !/[\x00-\x1f\x7f]/.test(value)) {
+  if (isAscii(value) && !/[\x00-\x1f\x7f]/.test(value) && !looksEncoded(value)) {
     if (TOKEN.test(value) && value.length <= limit) return `${name}=${value}`;
     if (quote(value).length <= limit) return `${name}=${quote(value)}`;
     const segments: string[] = [];

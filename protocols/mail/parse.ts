@@ -19,7 +19,8 @@ import { decodeQuotedPrintable } from "./quoted_printable.ts";
 /** Limits for {@linkcode parseMail}, against hostile or broken input. */
 export interface ParseMailOptions extends MailHeaderLimits {
   /**
-   * The deepest nesting of multiparts and attached messages.
+   * The deepest nesting of multiparts and attached messages (at most 256:
+   * the parser recurses, and a few thousand levels overflow the call stack).
    *
    * @default {32}
    */
@@ -100,23 +101,18 @@ export interface ParsedMail {
   attachments: ParsedMailPart[];
 }
 
+const MAX_DEPTH = 256;
+
 interface Context {
   options: ParseMailOptions;
   parts: number;
 }
 
-function indexOfBytes(bytes: Uint8Array, needle: Uint8Array, from: number, end: number): number {
-  const first = needle[0]!;
-  for (
-    let i = bytes.indexOf(first, from);
-    i >= 0 && i + needle.length <= end;
-    i = bytes.indexOf(first, i + 1)
-  ) {
-    let k = 1;
-    while (k < needle.length && bytes[i + k] === needle[k]) k++;
-    if (k === needle.length) return i;
-  }
-  return -1;
+/** Whether `bytes[at, end)` starts with `needle`. */
+function startsWithBytes(bytes: Uint8Array, at: number, end: number, needle: Uint8Array): boolean {
+  if (at + needle.length > end) return false;
+  for (let k = 0; k < needle.length; k++) if (bytes[at + k] !== needle[k]) return false;
+  return true;
 }
 
 /** Splits a multipart body into its parts' `[start, end)` ranges. */
@@ -129,14 +125,19 @@ function splitMultipart(
   const needle = utf8("--" + boundary);
   const ranges: [number, number][] = [];
   let partStart = -1;
-  let at = start;
-  while (at < end) {
-    const found = indexOfBytes(bytes, needle, at, end);
-    if (found < 0) break;
-    at = found + 1;
-    if (found !== start && bytes[found - 1] !== 10) continue;
+  // A delimiter only counts at the start of a line, so only line starts are
+  // compared (each comparison stops at the line's LF, which the boundary
+  // cannot hold): searching the whole body for the delimiter took
+  // O(body × boundary) time on a body of dashes and a long boundary.
+  for (let line = start; line < end;) {
+    let lineEnd = bytes.indexOf(10, line);
+    if (lineEnd < 0 || lineEnd >= end) lineEnd = end;
+    const found = line;
+    line = lineEnd + 1;
+    if (!startsWithBytes(bytes, found, end, needle)) continue;
     let k = found + needle.length;
-    const close = bytes[k] === 45 && bytes[k + 1] === 45;
+    // Only bytes before `end` count (past it lies an enclosing part).
+    const close = k + 1 < end && bytes[k] === 45 && bytes[k + 1] === 45;
     if (close) k += 2;
     while (k < end && (bytes[k] === 32 || bytes[k] === 9)) k++;
     if (k < end && bytes[k] !== 13 && bytes[k] !== 10) continue;
@@ -147,9 +148,7 @@ function splitMultipart(
       ranges.push([partStart, partEnd]);
     }
     if (close) return ranges;
-    const lineEnd = bytes.indexOf(10, k);
-    partStart = lineEnd < 0 || lineEnd >= end ? end : lineEnd + 1;
-    at = partStart;
+    partStart = lineEnd >= end ? end : lineEnd + 1;
   }
   // No closing delimiter: the last part runs to the end.
   if (partStart >= 0 && partStart < end) ranges.push([partStart, end]);
@@ -174,7 +173,9 @@ function parsePart(
   defaultType: string,
   context: Context,
 ): ParsedMailPart {
-  const maxDepth = context.options.maxDepth ?? 32;
+  // Capped: with `maxDepth: Infinity`, 3,000 nested parts overflowed the
+  // stack (a RangeError) instead of stopping with a LimitError.
+  const maxDepth = Math.min(context.options.maxDepth ?? 32, MAX_DEPTH);
   const maxParts = context.options.maxParts ?? 10_000;
   if (depth > maxDepth) {
     throw new LimitError(`Cannot parse message: MIME parts nested deeper than ${maxDepth}`);
