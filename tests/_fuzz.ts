@@ -185,38 +185,43 @@ export function isExpectedError(
   return error instanceof PortlineError || allowed.some((type) => error instanceof type);
 }
 
+/** The options of {@linkcode fuzz} and {@linkcode fuzzAsync}. */
+export interface FuzzOptions {
+  seed: number;
+  count: number;
+  samples: readonly string[];
+  maxRandom?: number;
+  allowed?: readonly (abstract new (...args: never[]) => Error)[];
+}
+
+/** The failure of one input: an unexpected error, named with what reproduces it. */
+function unexpected(
+  name: string,
+  options: FuzzOptions,
+  index: number,
+  input: string,
+  error: unknown,
+) {
+  return new Error(
+    `${name}: seed ${options.seed}, input ${index} (${JSON.stringify(input.slice(0, 300))}) threw ${
+      (error as Error)?.stack ?? error
+    }`,
+  );
+}
+
 /**
  * Runs `fn` on every input; fails naming the seed, index and input of the
  * first that throws an unexpected error.
  */
-export function fuzz(
-  name: string,
-  options: {
-    seed: number;
-    count: number;
-    samples: readonly string[];
-    maxRandom?: number;
-    allowed?: readonly (abstract new (...args: never[]) => Error)[];
-  },
-  fn: (input: string) => unknown,
-): void {
-  for (
-    const { input, index } of fuzzInputs(
-      options.seed,
-      options.count,
-      options.samples,
-      options.maxRandom,
-    )
-  ) {
+export function fuzz(name: string, options: FuzzOptions, fn: (input: string) => unknown): void {
+  const { seed, count, samples, maxRandom } = options;
+  for (const { input, index } of fuzzInputs(seed, count, samples, maxRandom)) {
     try {
       fn(input);
     } catch (error) {
-      if (isExpectedError(error, options.allowed)) continue;
-      throw new Error(
-        `${name}: seed ${options.seed}, input ${index} (${
-          JSON.stringify(input.slice(0, 300))
-        }) threw ${(error as Error)?.stack ?? error}`,
-      );
+      if (!isExpectedError(error, options.allowed)) {
+        throw unexpected(name, options, index, input, error);
+      }
     }
   }
 }
@@ -224,32 +229,17 @@ export function fuzz(
 /** {@linkcode fuzz} for asynchronous targets (readers fed through a connection). */
 export async function fuzzAsync(
   name: string,
-  options: {
-    seed: number;
-    count: number;
-    samples: readonly string[];
-    maxRandom?: number;
-    allowed?: readonly (abstract new (...args: never[]) => Error)[];
-  },
+  options: FuzzOptions,
   fn: (input: string) => Promise<unknown>,
 ): Promise<void> {
-  for (
-    const { input, index } of fuzzInputs(
-      options.seed,
-      options.count,
-      options.samples,
-      options.maxRandom,
-    )
-  ) {
+  const { seed, count, samples, maxRandom } = options;
+  for (const { input, index } of fuzzInputs(seed, count, samples, maxRandom)) {
     try {
       await fn(input);
     } catch (error) {
-      if (isExpectedError(error, options.allowed)) continue;
-      throw new Error(
-        `${name}: seed ${options.seed}, input ${index} (${
-          JSON.stringify(input.slice(0, 300))
-        }) threw ${(error as Error)?.stack ?? error}`,
-      );
+      if (!isExpectedError(error, options.allowed)) {
+        throw unexpected(name, options, index, input, error);
+      }
     }
   }
 }
