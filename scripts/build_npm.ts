@@ -68,6 +68,7 @@ const MAPPINGS: { from: string; to: string; subpath: string }[] = [
 const NODE_SKIP: Record<string, string> = {
   "tests/examples/echo_test.ts":
     "runs the Deno examples as subprocesses (Deno.Command, Deno.listen)",
+  "tests/http/idle_exit_test.ts": "runs a Deno subprocess (Deno.Command, Deno.execPath)",
 };
 
 /** Interop tests run under Node with `--interop` (real servers, see scripts/interop/). */

@@ -205,6 +205,16 @@ export class SocketConn implements Conn {
     this.#notify();
   }
 
+  /** The socket keeps the process alive again (the default). */
+  ref(): void {
+    this.#socket.ref();
+  }
+
+  /** The socket no longer keeps the process alive (a pooled idle connection). */
+  unref(): void {
+    this.#socket.unref();
+  }
+
   /**
    * Upgrades to TLS as the client (STARTTLS, AUTH TLS, FTPS data channels).
    * Fails when plaintext arrived after the go-ahead (STARTTLS injection).

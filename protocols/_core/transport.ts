@@ -209,6 +209,16 @@ export interface Conn {
   tlsSession?(): Uint8Array | undefined;
   /** Whether this TLS connection resumed an earlier session (false when unknown). */
   tlsSessionReused?(): boolean;
+  /**
+   * Lets a pending read keep the process alive again (the default), after
+   * {@linkcode Conn.unref}.
+   */
+  ref?(): void;
+  /**
+   * Lets the process end while a read is pending: for a pooled idle
+   * connection watched for the server's hang-up.
+   */
+  unref?(): void;
 }
 
 /**

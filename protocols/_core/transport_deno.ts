@@ -94,6 +94,14 @@ class DenoConn implements Conn {
     }
   }
 
+  ref(): void {
+    if (!this.#closed) this.#conn.ref();
+  }
+
+  unref(): void {
+    if (!this.#closed) this.#conn.unref();
+  }
+
   /** Deno's TLS cannot resume sessions: there is never one to offer. */
   tlsSession(): Uint8Array | undefined {
     return undefined;

@@ -38,6 +38,8 @@ export class HttpWire {
   // Where the head-end search resumes, as an offset from `start`: every line
   // before it is complete and not empty.
   #scanned = 0;
+  // A read started ahead (on an idle connection): the next fill() is it.
+  #pending: Promise<boolean> | undefined;
 
   /**
    * Creates a buffer for a connection.
@@ -74,11 +76,32 @@ export class HttpWire {
 
   /**
    * Reads more bytes after the unread ones, compacting or growing first when
-   * little room is left.
+   * little room is left; the read started by {@linkcode HttpWire.prefetch}
+   * when there is one.
    *
    * @returns False at end of stream.
    */
-  async fill(): Promise<boolean> {
+  fill(): Promise<boolean> {
+    const pending = this.#pending;
+    if (pending === undefined) return this.#fill();
+    this.#pending = undefined;
+    return pending;
+  }
+
+  /**
+   * Starts the next read now, while nothing is asked of the connection:
+   * what it brings (bytes nobody asked for, or the end of the stream) shows
+   * that the connection is unusable. The next {@linkcode HttpWire.fill} call
+   * takes its result.
+   *
+   * @returns The read's result (false at end of stream).
+   */
+  prefetch(): Promise<boolean> {
+    if (this.#pending === undefined) this.#pending = this.#fill();
+    return this.#pending;
+  }
+
+  async #fill(): Promise<boolean> {
     if (this.eof) return false;
     const unread = this.end - this.start;
     if (this.#lent) {

@@ -78,7 +78,11 @@ export interface HttpConnectOptions extends HttpHeadLimits, HttpTimeouts {
 export interface HttpConnectionOptions extends HttpHeadLimits, HttpTimeouts {
   /** The `Host` header sent when a request has none (`host[:port]`). */
   host?: string;
-  /** Called when a response is finished: reusable, or closed. */
+  /**
+   * Called when a response is finished: reusable, or closed; and with
+   * `false` when an idle connection closes (the server hung up, or sent
+   * bytes no request asked for).
+   */
   onRelease?: (connection: HttpConnection, reusable: boolean) => void;
 }
 
@@ -365,11 +369,34 @@ export class HttpConnection {
     this.#end();
     this.#requests++;
     if (reusable) {
+      this.#watchIdle();
       this.#onRelease?.(this, true);
     } else {
       this.#conn.close();
       this.#onRelease?.(this, false);
     }
+  }
+
+  /**
+   * Keeps a read pending while the connection is idle (it does not keep the
+   * process alive): the server's hang-up, or bytes no request asked for,
+   * arriving late (after a response longer than its framing said, say),
+   * close the connection at once instead of failing, or being read as, the
+   * next request's response. The next request's first read is this one.
+   * Only connections that can be told not to keep the process alive
+   * (sockets: `unref`) are watched; other byte streams are read on demand.
+   */
+  #watchIdle(): void {
+    if (this.#conn.unref === undefined) return;
+    this.#conn.unref();
+    this.#wire.prefetch().then(() => this.#idleRead(), () => this.#idleRead());
+  }
+
+  #idleRead(): void {
+    if (this.#state !== "idle") return;
+    this.#state = "closed";
+    this.#conn.close();
+    this.#onRelease?.(this, false);
   }
 
   /** The response is over: release now, or once the upload is over too. */
@@ -431,6 +458,8 @@ export class HttpConnection {
     }
     const head = plan.head;
     this.#state = "busy";
+    // The idle watch's read (if any) is now this response's: it may keep the process alive.
+    this.#conn.ref?.();
     this.#started = false;
     this.#expired = undefined;
     this.#bodyError = undefined;

@@ -293,6 +293,28 @@ Deno.test("HttpAgent limits sockets per origin and queues the rest", async () =>
 
 Deno.test("HttpAgent retries once when a reused connection was closed by the server", async () => {
   await using server = await HttpTestServer.start();
+  // The second request (on the reused connection) and the fourth get no
+  // answer: the server reads them and hangs up.
+  let n = 0;
+  server.route("*", "/", () => {
+    n++;
+    return n === 2 || n === 4 ? { raw: "", close: true } : { body: "ok" };
+  });
+  await using agent = new HttpAgent({ proxy: null });
+  assert.equal(await (await agent.fetch(server.url)).text(), "ok");
+  assert.equal(await (await agent.fetch(server.url)).text(), "ok");
+  assert.equal(agent.stats.retries, 1);
+  assert.equal(n, 3);
+  // POST is not idempotent: no retry.
+  await assert.rejects(
+    agent.fetch(server.url, { method: "POST", body: "x" }),
+    HttpPrematureCloseError,
+  );
+  assert.equal(n, 4);
+});
+
+Deno.test("HttpAgent drops an idle connection the server closes, before it is reused", async () => {
+  await using server = await HttpTestServer.start();
   // A keep-alive response after which the server quietly closes.
   server.route(
     "*",
@@ -301,15 +323,15 @@ Deno.test("HttpAgent retries once when a reused connection was closed by the ser
   );
   await using agent = new HttpAgent({ proxy: null });
   assert.equal(await (await agent.fetch(server.url)).text(), "ok");
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(await (await agent.fetch(server.url)).text(), "ok");
-  assert.equal(agent.stats.retries, 1);
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  // POST is not idempotent: no retry.
-  await assert.rejects(
-    agent.fetch(server.url, { method: "POST", body: "x" }),
-    HttpPrematureCloseError,
-  );
+  // The idle watch sees the hang-up (polled: no fixed wait).
+  for (let i = 0; i < 200 && agent.stats.open > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.deepEqual([agent.stats.open, agent.stats.idle], [0, 0]);
+  // A POST (never retried) now goes out on a new connection and succeeds.
+  assert.equal(await (await agent.fetch(server.url, { method: "POST", body: "x" })).text(), "ok");
+  assert.equal(agent.stats.retries, 0);
+  assert.equal(agent.stats.connections, 2);
 });
 
 Deno.test("HttpAgent drops idle connections after the idle timeout", async () => {
