@@ -4,14 +4,35 @@
 // it. Inputs mix random bytes with mutations of valid samples (the protocol's
 // own shapes with a byte flipped, a CR/LF inserted, a number made huge, a
 // piece cut or repeated), which reach deeper into a parser than noise alone.
+//
+// Deeper runs: PORTLINE_FUZZ_SEED=K mixes K into every seed (other inputs,
+// same tests; a failure names K), PORTLINE_FUZZ_SCALE=N runs N times as many
+// inputs through fuzz()/fuzzAsync()/fuzzInputs(). Both default to the
+// committed inputs: `deno task test` stays deterministic.
+import process from "node:process";
 import { PortlineError } from "../protocols/_core/errors.ts";
+
+/** PORTLINE_FUZZ_SEED: mixed into every seed (0: the committed inputs). */
+export const SEED_MIX: number = Number(process.env.PORTLINE_FUZZ_SEED ?? 0) >>> 0;
+/** PORTLINE_FUZZ_SCALE: how many times the committed input counts to run. */
+export const SCALE: number = Math.max(
+  1,
+  Math.floor(Number(process.env.PORTLINE_FUZZ_SCALE ?? 1)) || 1,
+);
+
+/** A seed as a failure message names it. */
+function seedName(seed: number): string {
+  return SEED_MIX === 0 ? `seed ${seed}` : `seed ${seed} with PORTLINE_FUZZ_SEED=${SEED_MIX}`;
+}
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export class Random {
   #state: number;
 
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#state = SEED_MIX === 0
+      ? seed >>> 0
+      : (Math.imul(seed ^ SEED_MIX, 0x9e3779b1) ^ SEED_MIX) >>> 0;
   }
 
   /** A float in [0, 1). */
@@ -164,7 +185,7 @@ export function* fuzzInputs(
   maxRandom = 200,
 ): Generator<{ input: string; index: number }> {
   const random = new Random(seed);
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < count * SCALE; index++) {
     const input = samples.length === 0 || random.next() < 0.33
       ? random.text(random.int(maxRandom + 1))
       : mutate(random, random.pick(samples));
@@ -203,9 +224,9 @@ function unexpected(
   error: unknown,
 ) {
   return new Error(
-    `${name}: seed ${options.seed}, input ${index} (${JSON.stringify(input.slice(0, 300))}) threw ${
-      (error as Error)?.stack ?? error
-    }`,
+    `${name}: ${seedName(options.seed)}, input ${index} (${
+      JSON.stringify(input.slice(0, 300))
+    }) threw ${(error as Error)?.stack ?? error}`,
   );
 }
 

@@ -16,6 +16,9 @@ import {
 import { sourceStream } from "./_body_stream.ts";
 import { concatBytes } from "../_core/writer.ts";
 
+/** The most bytes `bytes()` allocates from a declared length before they arrive (8 MiB). */
+const PREALLOCATE_LIMIT = 8 * 1024 * 1024;
+
 const utf8Decoder = new TextDecoder();
 // Where discarded body bytes go; concurrent discards may share it.
 let scratch: Uint8Array | undefined;
@@ -237,9 +240,11 @@ export class HttpResponse {
 
   /**
    * Reads the whole body. Without transfer codings, a Content-Length body
-   * is read into one array of that size, straight from the socket; a small
-   * one that came with the head is {@linkcode HttpResponse.completeBody}
-   * (a view, not a copy).
+   * is read into one array of that size, straight from the socket (sized
+   * up front up to 8 MiB; past that it grows as the bytes arrive, so a
+   * declared length costs nothing before its bytes come); a small one that
+   * came with the head is {@linkcode HttpResponse.completeBody} (a view,
+   * not a copy).
    *
    * @returns The bytes (empty when there is no body).
    */
@@ -257,15 +262,24 @@ export class HttpResponse {
     }
     try {
       if (this.framing.kind === "length") {
-        const out = new Uint8Array(this.framing.length);
+        const length = this.framing.length;
+        // Sized from the declared length only up to PREALLOCATE_LIMIT: a
+        // hostile Content-Length (40 GB, say) must not allocate before any
+        // byte arrives. A larger body grows (doubling) as it comes.
+        let out = new Uint8Array(Math.min(length, PREALLOCATE_LIMIT));
         let at = 0;
-        while (at < out.byteLength) {
+        while (at < length) {
+          if (at === out.byteLength) {
+            const grown = new Uint8Array(Math.min(length, out.byteLength * 2));
+            grown.set(out);
+            out = grown;
+          }
           const n = await source.readInto(out.subarray(at));
           if (n === null) break;
           at += n;
         }
         // Reaching the end releases the connection.
-        if (at === out.byteLength) await source.readInto(out.subarray(at));
+        if (at === length) await source.readInto(out.subarray(at));
         return at === out.byteLength ? out : out.subarray(0, at);
       }
       const pieces: Uint8Array[] = [];

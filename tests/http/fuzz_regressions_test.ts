@@ -10,6 +10,7 @@ import {
   HttpConnection,
   httpFetch,
   HttpParseError,
+  HttpPrematureCloseError,
   HttpTestServer,
   parseHttpAuthChallenges,
 } from "../../protocols/http/mod.ts";
@@ -95,4 +96,23 @@ Deno.test("HttpTestServer answers 431 to a request head with more than 100 field
   const head = (n: number) => `GET / HTTP/1.1\r\n${"X: 1\r\n".repeat(n)}Connection: close\r\n\r\n`;
   assert.match(await exchange(server.port, head(99)), /^HTTP\/1\.1 200 /);
   assert.match(await exchange(server.port, head(100)), /^HTTP\/1\.1 431 /);
+});
+
+Deno.test("HttpResponse.bytes() allocates no more than has arrived past 8 MiB of declared length", async () => {
+  // A 40 GB Content-Length was allocated up front: RangeError (or a huge zero-filled array).
+  await using server = await HttpTestServer.start();
+  server.route("GET", "/huge", () => ({
+    raw: "HTTP/1.1 200 OK\r\nContent-Length: 42949672962\r\n\r\nok",
+    close: true,
+  }));
+  const big = new Uint8Array(20_000_000).map((_, i) => i * 7);
+  server.route("GET", "/big", () => ({ body: big }));
+  await using conn = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+  const huge = await conn.request({ target: "/huge" });
+  await assert.rejects(huge.bytes(), HttpPrematureCloseError);
+  // Over 8 MiB: the array grows as the body arrives, and holds it exactly.
+  await using again = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+  const body = await (await again.request({ target: "/big" })).bytes();
+  assert.equal(body.byteLength, big.byteLength);
+  assert.deepEqual(body, big);
 });
