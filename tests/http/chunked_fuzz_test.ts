@@ -6,7 +6,12 @@
 import assert from "../_assert.ts";
 import { fuzzAsync, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
 import { memoryConn } from "../../protocols/_core/mod.ts";
-import { HttpConnection, type HttpHeaderList } from "../../protocols/http/mod.ts";
+import {
+  HttpConnection,
+  type HttpHeaderList,
+  HttpLimitError,
+  HttpParseError,
+} from "../../protocols/http/mod.ts";
 
 const HEAD = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 // Bytes after the body: a response nobody asked for.
@@ -101,6 +106,12 @@ const SAMPLES = [
   "0\r\nX: 1\r\nY: 2\r\n\r\n",
 ];
 
+/** Whether a run ended refusing the response (too large or malformed). */
+function refused(outcome: Outcome): boolean {
+  return "error" in outcome &&
+    (outcome.error === HttpLimitError.name || outcome.error === HttpParseError.name);
+}
+
 Deno.test("HttpConnection chunked fuzz: any body has one outcome for every split, a typed error at worst", async () => {
   let decoded = 0;
   const random = new Random(202);
@@ -116,6 +127,11 @@ Deno.test("HttpConnection chunked fuzz: any body has one outcome for every split
     const strayed = "idle" in whole && !whole.idle;
     for (const outcome of [pieces, into]) {
       if (strayed && "idle" in outcome) outcome.idle = false;
+      // A trailer section both over the byte limit and malformed is refused
+      // for whichever shows first: the limit while it is still arriving, a
+      // bad line when it came whole (lines are checked in order, as
+      // HttpHeadParser does). Either way a typed refusal.
+      if (refused(outcome) && refused(whole)) continue;
       assert.deepEqual(outcome, whole, JSON.stringify(body));
     }
     if ("data" in whole) decoded++;
