@@ -101,11 +101,13 @@ Deno.test("readReply() fuzz: the same outcome however the bytes arrive", async (
     const expected = await readTwo([bytes], options, maxLineBytes);
     const ending = expected.error ?? `ok ${expected.results.length}`;
     endings.set(ending, (endings.get(ending) ?? 0) + 1);
-    for (const reply of expected.results) {
+    for (const [i, reply] of expected.results.entries()) {
       if (typeof reply !== "object") continue;
       const { code, lines, enhancedCode } = reply as Awaited<ReturnType<typeof readReply>>;
       assert.ok(code >= 100 && code <= 599);
-      assert.ok(lines.length >= 1 && lines.length <= (options.maxLines ?? 1000));
+      // The second reply is read with the default limits (see readTwo).
+      const maxLines = i === 0 ? options.maxLines ?? 1000 : 1000;
+      assert.ok(lines.length >= 1 && lines.length <= maxLines);
       if (enhancedCode !== undefined) assert.match(enhancedCode, /^[245]\.\d{1,3}\.\d{1,3}$/);
     }
     for (const chunks of [randomChunks(random, bytes), byteChunks(bytes)]) {

@@ -200,8 +200,13 @@ Deno.test("HttpConnection head fuzz: the wire parser agrees with parseHttpRespon
       assert.ok(got.error !== undefined, `wire accepted ${JSON.stringify(head)}`);
       return;
     }
+    // A 1xx head is skipped by the connection, which then waits for the
+    // final head: none follows here, so the exchange cannot succeed.
+    if (expected.head!.status < 200) {
+      assert.ok(got.error !== undefined, `wire accepted ${JSON.stringify(head)}`);
+      return;
+    }
     assert.equal(got.error, undefined, `wire refused ${JSON.stringify(head)}: ${got.error}`);
-    if (got.head!.status < 200) return; // 1xx heads are skipped by the connection.
     assert.deepEqual(got.head, expected.head);
     assert.deepEqual(
       { ...got.framing, keepAliveTimeoutMs: got.framing!.keepAliveTimeoutMs },
