@@ -31,7 +31,12 @@ function checkListDate(entry: FtpFileInfo, parser: string, where: string): void 
   let month: number | undefined;
   let day: number | undefined;
   if (parser === "unix") {
-    const m = / ([A-Za-z]{3})\s+(\d{1,2})\s+(?:\d{1,2}:\d{2}|\d{4}) /.exec(entry.raw) ??
+    // A month name, not any three letters: "ftp 00 4096 " is owner, group and size.
+    const monthName = new RegExp(
+      ` (${MONTHS.join("|")})\\s+(\\d{1,2})\\s+(?:\\d{1,2}:\\d{2}|\\d{4}) `,
+      "i",
+    );
+    const m = monthName.exec(entry.raw) ??
       / \d{4}-(\d{2})-(\d{2})\s/.exec(entry.raw);
     if (!m) return;
     month = MONTHS.indexOf(m[1]!.toLowerCase());
