@@ -65,6 +65,11 @@ const PUBLIC = new Set([
   "STAT",
 ]);
 
+// Text echoed from the client (a verb, a path) may hold CR, LF or NUL, which
+// must never reach a reply line: a bare CR or LF would end it early and let
+// the rest pass for another reply.
+const CONTROL_CHARS = /[\0\r\n]/g;
+
 function plainHost(host: string): string {
   return host.replace(/^::ffff:(?=\d+\.)/i, "");
 }
@@ -89,6 +94,7 @@ export class ServerSession {
   #pbsz = false;
   #protect = false;
   #passive: Listener | undefined;
+  #epsvAll = false;
   #active: FtpAddress | undefined;
   #transfer: Transfer | undefined;
   #closed = false;
@@ -149,14 +155,29 @@ export class ServerSession {
   }
 
   #reply(code: number, text: string | readonly string[]): Promise<void> {
-    const lines = typeof text === "string" ? [text] : text;
+    const lines = (typeof text === "string" ? [text] : text).map((line) =>
+      line.replace(CONTROL_CHARS, " ")
+    );
     if (lines.length === 1) return this.#write(`${code} ${lines[0]}\r\n`);
     const body = lines.slice(1, -1).map((line) => ` ${line}\r\n`).join("");
     return this.#write(`${code}-${lines[0]}\r\n${body}${code} ${lines[lines.length - 1]}\r\n`);
   }
 
   #path(arg: string): string {
+    // A name holding CR, LF or NUL could not be listed or echoed intact.
+    if (/[\0\r\n]/.test(arg)) throw new Error("Invalid character in path");
     return resolveFtpPath(this.#cwd, arg);
+  }
+
+  /**
+   * A path that names something inside the tree, never the root itself: RMD
+   * of an empty root would remove the served directory, and a rename to "/"
+   * made a nameless entry in the memory tree.
+   */
+  #notRoot(arg: string): string {
+    const path = this.#path(arg);
+    if (path === "/") throw new Error("Cannot remove or rename the root directory");
+    return path;
   }
 
   #features(): string[] {
@@ -298,17 +319,17 @@ export class ServerSession {
       case "RMD":
       case "XRMD":
         this.#writable();
-        await fs.rmdir(this.#path(arg));
+        await fs.rmdir(this.#notRoot(arg));
         await this.#reply(250, "Remove directory operation successful");
         return true;
       case "DELE":
         this.#writable();
-        await fs.remove(this.#path(arg));
+        await fs.remove(this.#notRoot(arg));
         await this.#reply(250, "Delete operation successful");
         return true;
       case "RNFR":
         this.#writable();
-        if (!(await fs.stat(this.#path(arg)))) throw new Error("RNFR command failed");
+        if (!(await fs.stat(this.#notRoot(arg)))) throw new Error("RNFR command failed");
         this.#renameFrom = this.#path(arg);
         await this.#reply(350, "Ready for RNTO");
         return true;
@@ -316,7 +337,7 @@ export class ServerSession {
         const from = this.#renameFrom;
         this.#renameFrom = undefined;
         if (from === undefined) return this.#reply(503, "RNFR required first"), true;
-        await fs.rename(from, this.#path(arg));
+        await fs.rename(from, this.#notRoot(arg));
         await this.#reply(250, "Rename successful");
         return true;
       }
@@ -359,6 +380,8 @@ export class ServerSession {
         return await this.#passiveCommand(verb, arg);
       case "PORT":
       case "EPRT": {
+        // RFC 2428: after EPSV ALL only EPSV may set up a data connection.
+        if (this.#epsvAll) return this.#reply(503, `${verb} not allowed after EPSV ALL`), true;
         const address = parsePortArgument(arg);
         const client = plainHost(this.#conn.remoteAddr.hostname);
         if (!address || plainHost(address.host) !== client) {
@@ -474,7 +497,12 @@ export class ServerSession {
 
   async #passiveCommand(verb: string, arg: string): Promise<boolean> {
     if (verb === "EPSV" && arg.toUpperCase() === "ALL") {
+      this.#epsvAll = true;
       await this.#reply(200, "EPSV ALL ok");
+      return true;
+    }
+    if (verb === "PASV" && this.#epsvAll) {
+      await this.#reply(503, "PASV not allowed after EPSV ALL");
       return true;
     }
     this.#passive?.close();
@@ -532,6 +560,15 @@ export class ServerSession {
         size = entry.size;
       } else if (kind === "STOR" || kind === "APPE") {
         this.#writable();
+        const path = this.#path(arg);
+        // A REST offset resumes an upload inside what is there: past the end
+        // it would make a sparse file of any size on a directory tree.
+        if (kind === "STOR" && offset > 0) {
+          const entry = await this.#config.fs.stat(path);
+          if (entry?.type !== "file" || offset > entry.size) {
+            throw new Error("Restart offset beyond end of file");
+          }
+        }
       } else {
         lines = await this.#listing(kind, arg);
       }

@@ -236,6 +236,8 @@ export class FtpMemoryFileSystem implements FtpServerFileSystem {
   /** Opens a file for writing. */
   write(path: string, options: { append: boolean; offset: number }): Promise<FtpServerFileWriter> {
     const [parent, name] = split(path);
+    // The root has no name in its parent: writing "/" made a nameless entry.
+    if (name === "") fail(`Is a directory: ${path}`);
     const dir = this.#dir(parent);
     const existing = dir.children.get(name);
     if (existing?.type === "directory") fail(`Is a directory: ${path}`);
@@ -299,6 +301,7 @@ export class FtpMemoryFileSystem implements FtpServerFileSystem {
   rename(from: string, to: string): Promise<void> {
     const [fromParent, fromName] = split(from);
     const [toParent, toName] = split(to);
+    if (fromName === "" || toName === "") fail(`Cannot rename the root directory`);
     const node = this.#dir(fromParent).children.get(fromName);
     if (!node) fail(`No such file: ${from}`);
     if (to === from || to.startsWith(from + "/")) fail(`Cannot move into itself: ${to}`);
@@ -315,6 +318,33 @@ export class FtpMemoryFileSystem implements FtpServerFileSystem {
     if (!node) fail(`No such file: ${path}`);
     node.modifiedAt = time;
     return Promise.resolve();
+  }
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  EEXIST: "Already exists",
+  ENOTEMPTY: "Directory not empty",
+  EISDIR: "Is a directory",
+  ENOTDIR: "Not a directory",
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  EINVAL: "Invalid argument",
+  ENAMETOOLONG: "File name too long",
+};
+
+/**
+ * Runs a local file operation on the virtual `path`. Node's errors name the
+ * local path, which the server would show the client in its 550 reply: say
+ * what failed with the virtual path instead (the original is the `cause`).
+ */
+async function onLocal<T>(path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const what = (typeof code === "string" && SYSTEM_ERRORS[code]) || "Cannot access";
+    throw new Error(`${what}: ${path}`, { cause: error });
   }
 }
 
@@ -354,7 +384,7 @@ export class FtpDirectoryFileSystem implements FtpServerFileSystem {
 
   /** The entry at `path`, or `null`. */
   async stat(path: string): Promise<FtpServerEntry | null> {
-    const st = await statLocal(this.#local(path));
+    const st = await onLocal(path, () => statLocal(this.#local(path)));
     if (!st || st.type === "unknown") return null;
     return {
       name: path === "/" ? "/" : split(path)[1],
@@ -367,7 +397,7 @@ export class FtpDirectoryFileSystem implements FtpServerFileSystem {
   /** The entries of a directory, sorted by name. */
   async list(path: string): Promise<FtpServerEntry[]> {
     const out: FtpServerEntry[] = [];
-    for (const entry of await readLocalDirectory(this.#local(path))) {
+    for (const entry of await onLocal(path, () => readLocalDirectory(this.#local(path)))) {
       const st = await this.stat(resolveFtpPath(path, entry.name));
       if (st) out.push(st);
     }
@@ -376,7 +406,7 @@ export class FtpDirectoryFileSystem implements FtpServerFileSystem {
 
   /** A file's bytes from `offset` on. */
   async *read(path: string, offset: number): AsyncIterable<Uint8Array> {
-    const reader = await openLocalReader(this.#local(path), offset);
+    const reader = await onLocal(path, () => openLocalReader(this.#local(path), offset));
     try {
       for (;;) {
         const buffer = new Uint8Array(CHUNK);
@@ -391,32 +421,35 @@ export class FtpDirectoryFileSystem implements FtpServerFileSystem {
 
   /** Opens a file for writing. */
   write(path: string, options: { append: boolean; offset: number }): Promise<FtpServerFileWriter> {
-    return openLocalWriter(this.#local(path), options);
+    return onLocal(path, () => openLocalWriter(this.#local(path), options));
   }
 
   /** Creates a directory. */
   async mkdir(path: string): Promise<void> {
-    if (await statLocal(this.#local(path))) fail(`Already exists: ${path}`);
-    await makeLocalDirectory(this.#local(path));
+    if (await this.stat(path)) fail(`Already exists: ${path}`);
+    // Like the memory tree: the parent must exist (the local mkdir creates parents).
+    const [parent] = split(resolveFtpPath("/", path));
+    if ((await this.stat(parent))?.type !== "directory") fail(`No such directory: ${parent}`);
+    await onLocal(path, () => makeLocalDirectory(this.#local(path)));
   }
 
   /** Removes an empty directory. */
   rmdir(path: string): Promise<void> {
-    return removeLocal(this.#local(path), true);
+    return onLocal(path, () => removeLocal(this.#local(path), true));
   }
 
   /** Removes a file. */
   remove(path: string): Promise<void> {
-    return removeLocal(this.#local(path), false);
+    return onLocal(path, () => removeLocal(this.#local(path), false));
   }
 
   /** Renames a file or directory. */
   rename(from: string, to: string): Promise<void> {
-    return renameLocal(this.#local(from), this.#local(to));
+    return onLocal(from, () => renameLocal(this.#local(from), this.#local(to)));
   }
 
   /** Sets a file's modification time. */
   setModified(path: string, time: Date): Promise<void> {
-    return setLocalModified(this.#local(path), time);
+    return onLocal(path, () => setLocalModified(this.#local(path), time));
   }
 }

@@ -1,0 +1,121 @@
+// Copyright 2026 the portline authors. MIT license.
+// Minimal inputs for the in-process server bugs the server fuzz test found,
+// each sent over a real control connection.
+import assert from "../_assert.ts";
+import { latin1Bytes } from "../_fuzz.ts";
+import { BufferedReader, connect, readReply } from "../../protocols/_core/mod.ts";
+import {
+  FtpDirectoryFileSystem,
+  FtpMemoryFileSystem,
+  FtpServer,
+  type FtpServerFileSystem,
+  parseEpsvReply,
+} from "../../protocols/ftp/mod.ts";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+
+/**
+ * Logs in as alice, sends each line and reads its reply (and the final one
+ * after a 1xx); after an EPSV reply it opens the data connection, writes
+ * nothing and closes it. Returns the replies as `code text` lines.
+ */
+async function talk(fs: FtpServerFileSystem, lines: string[]): Promise<string[]> {
+  const server = await FtpServer.start({ fs, users: { alice: "secret" }, dataTimeoutMs: 2000 });
+  const control = await connect({ hostname: "127.0.0.1", port: server.port });
+  const replies: string[] = [];
+  try {
+    const reader = new BufferedReader(control, { maxLineBytes: 8192 });
+    await readReply(reader);
+    for (const line of ["USER alice", "PASS secret", ...lines]) {
+      await control.write(latin1Bytes(line + "\r\n"));
+      let reply = await readReply(reader);
+      if (reply.code < 200) reply = await readReply(reader);
+      const text = `${reply.code} ${reply.lines.join("\n")}`;
+      replies.push(text);
+      const port = reply.code === 229 ? parseEpsvReply(text) : null;
+      if (port !== null) (await connect({ hostname: "127.0.0.1", port })).close();
+    }
+    return replies.slice(2);
+  } finally {
+    control.close();
+    await server.close();
+  }
+}
+
+async function withTempDir(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(`${tmpdir()}/portline-ftp-regression-`);
+  try {
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+Deno.test("FtpServer echoes no CR or NUL of a command into a reply (a bare CR split the reply)", async () => {
+  const [reply] = await talk(new FtpMemoryFileSystem(), ["\0A\rB"]);
+  assert.equal(reply, "502  A B not implemented");
+});
+
+Deno.test("FtpServer refuses a path with CR, LF or NUL (MKD created an unlistable name)", async () => {
+  const fs = new FtpMemoryFileSystem();
+  const [reply] = await talk(fs, ["MKD a\rb"]);
+  assert.match(reply!, /^550 /);
+  assert.deepEqual(await fs.list("/"), []);
+});
+
+Deno.test("FtpServer refuses RNTO / (the memory tree got an entry without a name)", async () => {
+  const fs = new FtpMemoryFileSystem({ "/a.txt": "a" });
+  const replies = await talk(fs, ["RNFR a.txt", "RNTO /"]);
+  assert.match(replies[1]!, /^550 /);
+  assert.deepEqual((await fs.list("/")).map((entry) => entry.name), ["a.txt"]);
+  await assert.rejects(async () => await fs.rename("/a.txt", "/"), Error);
+  await assert.rejects(async () => await fs.write("/", { append: false, offset: 0 }), Error);
+});
+
+Deno.test("FtpServer refuses RMD / (it removed an empty served directory)", async () => {
+  await withTempDir(async (root) => {
+    const replies = await talk(new FtpDirectoryFileSystem(root), ["RMD /", "DELE /"]);
+    assert.match(replies[0]!, /^550 /);
+    assert.match(replies[1]!, /^550 /);
+    assert.ok((await stat(root)).isDirectory());
+  });
+});
+
+Deno.test("FtpDirectoryFileSystem errors name the virtual path, not the local one", async () => {
+  await withTempDir(async (root) => {
+    const [reply] = await talk(new FtpDirectoryFileSystem(root), ["RMD nothere"]);
+    assert.equal(reply, "550 No such file or directory: /nothere");
+  });
+});
+
+Deno.test("FtpDirectoryFileSystem.mkdir() needs the parent, like the memory tree (it made parents)", async () => {
+  await withTempDir(async (root) => {
+    const [reply] = await talk(new FtpDirectoryFileSystem(root), ["MKD a/b"]);
+    assert.match(reply!, /^550 /);
+    await assert.rejects(stat(`${root}/a`));
+  });
+});
+
+Deno.test("FtpServer refuses STOR after a REST past the end of the file (made a 4 GiB sparse file)", async () => {
+  await withTempDir(async (root) => {
+    await writeFile(`${root}/a.txt`, "abc");
+    const replies = await talk(new FtpDirectoryFileSystem(root), [
+      "TYPE I",
+      "REST 4294967296",
+      "EPSV",
+      "STOR a.txt",
+    ]);
+    assert.match(replies[3]!, /^550 /);
+    assert.equal((await stat(`${root}/a.txt`)).size, 3);
+  });
+});
+
+Deno.test("FtpServer refuses PORT, EPRT and PASV after EPSV ALL (RFC 2428)", async () => {
+  const replies = await talk(new FtpMemoryFileSystem(), [
+    "EPSV ALL",
+    "PORT 127,0,0,1,4,1",
+    "EPRT |1|127.0.0.1|1025|",
+    "PASV",
+  ]);
+  assert.deepEqual(replies.map((reply) => reply.slice(0, 3)), ["200", "503", "503", "503"]);
+});
