@@ -4,7 +4,7 @@
 // PIPELINING, STLS, APOP, SASL, UIDL, TOP, UTF8 and RFC 3206 codes.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { BufferedReader } from "../_core/buffered_reader.ts";
-import { LimitError } from "../_core/errors.ts";
+import { LimitError, PortlineError } from "../_core/errors.ts";
 import { startTlsServer } from "../_core/transport.ts";
 import type { Conn, ServerTlsOptions } from "../_core/transport.ts";
 import type { SaslAccounts } from "../_core/sasl_server.ts";
@@ -38,6 +38,17 @@ interface Entry {
 }
 
 const encoder = new TextEncoder();
+// deno-lint-ignore no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]/g;
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
+
+/**
+ * A piece of a command quoted back in a reply: printable ASCII only (a
+ * NUL, a bare CR or stray UTF-8 from the client must not come back).
+ */
+function echo(text: string): string {
+  return text.slice(0, 20).replace(NOT_PRINTABLE, "?");
+}
 const DIGITS = /^\d{1,15}$/;
 const CHUNK = 1 << 20;
 const FLUSH_AT = 256 * 1024;
@@ -62,10 +73,7 @@ export class ServerSession {
   constructor(ctx: ServerContext, conn: Conn) {
     this.#ctx = ctx;
     this.#conn = conn;
-    // Commands are at most 255 octets (RFC 2449); SASL responses (OAuth
-    // tokens) need more, but nothing honest needs 16 KiB.
-    this.#reader = new BufferedReader(conn, { maxLineBytes: 16384 });
-    this.#reader.deadline = { timeoutMs: ctx.idleTimeoutMs };
+    this.#reader = this.#newReader(conn);
     this.#timestamp = `<${randomBytes(6).toString("hex")}.${Date.now()}@portline.test>`;
     this.#handlers = {
       CAPA: () => this.#capa(),
@@ -110,8 +118,11 @@ export class ServerSession {
         if (this.#reader.buffered === 0 || this.#outBytes >= FLUSH_AT) await this.#flush();
       }
       await this.#flush();
-    } catch {
-      // The client went away, timed out or broke the protocol: no UPDATE.
+    } catch (error) {
+      // The client went away, timed out or broke the protocol (our typed
+      // errors): no UPDATE. Anything else (the accounts or a bug) goes to
+      // the server's onError.
+      if (!(error instanceof PortlineError)) throw error;
     } finally {
       if (this.#mailbox !== undefined) this.#ctx.locked.delete(this.#mailbox);
       this.#conn.close();
@@ -129,6 +140,9 @@ export class ServerSession {
   }
 
   #send(line: string): void {
+    // A control character (a bare CR above all) must never reach the wire
+    // inside a reply line: the client would see a line end that is not one.
+    line = line.replace(CONTROL, "?");
     this.#log("send", line);
     this.#push(encoder.encode(line + "\r\n"));
   }
@@ -165,7 +179,7 @@ export class ServerSession {
     const raw = space === -1 ? "" : line.slice(space + 1);
     const args = raw === "" ? [] : raw.split(" ");
     const handler = Object.hasOwn(this.#handlers, verb) ? this.#handlers[verb] : undefined;
-    if (!handler) return this.#err(`unknown command "${verb.slice(0, 20)}"`);
+    if (!handler) return this.#err(`unknown command "${echo(verb)}"`);
     await handler(args, raw);
   }
 
@@ -207,8 +221,16 @@ export class ServerSession {
       return;
     }
     this.#conn = await startTlsServer(this.#conn, tls);
-    this.#reader = new BufferedReader(this.#conn);
-    this.#reader.deadline = { timeoutMs: this.#ctx.idleTimeoutMs };
+    // The same limits as before the upgrade (the default line limit is larger).
+    this.#reader = this.#newReader(this.#conn);
+  }
+
+  #newReader(conn: Conn): BufferedReader {
+    // Commands are at most 255 octets (RFC 2449); SASL responses (OAuth
+    // tokens) need more, but nothing honest needs 16 KiB.
+    const reader = new BufferedReader(conn, { maxLineBytes: 16384 });
+    reader.deadline = { timeoutMs: this.#ctx.idleTimeoutMs };
+    return reader;
   }
 
   #utf8(): Promise<void> {
@@ -271,7 +293,7 @@ export class ServerSession {
     }
     const mechanism = args[0]!.toUpperCase();
     if (!ctx.mechanisms.includes(mechanism) || args.length > 2) {
-      return this.#err(`mechanism "${mechanism.slice(0, 20)}" not supported`);
+      return this.#err(`mechanism "${echo(mechanism)}" not supported`);
     }
     const exchange = new SaslServerExchange(mechanism, ctx.accounts);
     const initial = args[1];

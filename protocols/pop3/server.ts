@@ -86,6 +86,13 @@ export interface Pop3ServerOptions {
   idleTimeoutMs?: number;
   /** Receives each command and reply line (credentials redacted). */
   onTranscript?: (entry: TranscriptEntry) => void;
+  /**
+   * Receives what ended a connection unexpectedly: the store or the
+   * accounts that threw, or a server bug. A client that goes away, times
+   * out or breaks the protocol is not reported. By default such errors are
+   * dropped (the connection is closed and the server goes on).
+   */
+  onError?: (error: unknown) => void;
 }
 
 function toAccounts(accounts: Pop3ServerOptions["accounts"]): SaslAccounts {
@@ -154,7 +161,12 @@ export class Pop3Server {
       locked: new Set(),
       onTranscript: options.onTranscript,
     };
-    this.#loop = serveConnections(listener, (conn) => new ServerSession(this.#ctx, conn));
+    const onError = options.onError;
+    this.#loop = serveConnections(
+      listener,
+      (conn) => new ServerSession(this.#ctx, conn),
+      onError ? { onError: (error) => onError(error) } : {},
+    );
   }
 
   /**

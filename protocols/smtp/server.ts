@@ -82,7 +82,12 @@ export class SmtpServer {
     this.#mechanisms = (options.authMechanisms ?? SASL_SERVER_MECHANISMS).map((m) =>
       m.toUpperCase()
     );
-    this.#loop = serveConnections(listener, (conn) => this.#session(conn));
+    const onError = options.onError;
+    this.#loop = serveConnections(
+      listener,
+      (conn) => this.#session(conn),
+      onError ? { onError: (error) => onError(error) } : {},
+    );
   }
 
   /**

@@ -8,7 +8,12 @@
  */
 import { BufferedReader } from "../_core/buffered_reader.ts";
 import { type Conn, startTlsServer } from "../_core/transport.ts";
-import { LimitError, ProtocolError } from "../_core/errors.ts";
+import {
+  ConnectionClosedError,
+  LimitError,
+  PortlineError,
+  ProtocolError,
+} from "../_core/errors.ts";
 import { fromBase64, toBase64 } from "../_core/sasl.ts";
 import { type SaslAccounts, SaslServerExchange } from "../_core/sasl_server.ts";
 import { concatBytes } from "../_core/writer.ts";
@@ -32,6 +37,18 @@ export interface SmtpServerSessionConfig {
 }
 
 const encoder = new TextEncoder();
+/** Queued replies are written at the latest once they reach this many bytes. */
+const FLUSH_AT = 64 * 1024;
+const NOT_PRINTABLE = /[^\x20-\x7e]/g;
+
+/**
+ * Reply text as RFC 5321 §4.2 allows it (printable ASCII): replies echo
+ * what the client sent (the EHLO name, an unknown verb), and a NUL, a bare
+ * CR or a UTF-8 byte there would break the client's reply parsing.
+ */
+function printable(text: string): string {
+  return text.replace(NOT_PRINTABLE, "?");
+}
 // deno-lint-ignore no-control-regex -- matching control characters is the point
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -74,6 +91,7 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
   #conn: Conn;
   #reader: BufferedReader;
   #out: string[] = [];
+  #outBytes = 0;
   helo = "";
   user: string | undefined;
   #from: string | undefined;
@@ -125,13 +143,18 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
     const plain = this.#ext("enhancedStatusCodes")
       ? text
       : text.replace(/^\d\.\d{1,3}\.\d{1,3} /, "");
-    this.#out.push(`${code} ${plain}\r\n`);
+    this.#queue(`${code} ${printable(plain)}\r\n`);
   }
 
   #replyLines(code: number, lines: readonly string[]): void {
     lines.forEach((line, i) =>
-      this.#out.push(`${code}${i === lines.length - 1 ? " " : "-"}${line}\r\n`)
+      this.#queue(`${code}${i === lines.length - 1 ? " " : "-"}${printable(line)}\r\n`)
     );
+  }
+
+  #queue(line: string): void {
+    this.#out.push(line);
+    this.#outBytes += line.length;
   }
 
   /** Queues a scripted reply line such as "550 5.1.1 No such user". */
@@ -145,6 +168,7 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
     if (this.#out.length === 0) return;
     const text = this.#out.join("");
     this.#out = [];
+    this.#outBytes = 0;
     await this.#conn.write(encoder.encode(text));
   }
 
@@ -153,7 +177,10 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
       const domain = this.#options.domain ?? "portline.test";
       this.#reply(220, `${domain} ${this.#options.lmtp ? "LMTP" : "ESMTP"} portline ready`);
       for (;;) {
-        if (this.#reader.buffered === 0) await this.#flush();
+        // Replies wait while pipelined commands are buffered, but not without
+        // bound: a client that streams commands (never pausing on a line
+        // end) and reads nothing would grow them for ever.
+        if (this.#reader.buffered === 0 || this.#outBytes >= FLUSH_AT) await this.#flush();
         let line: string | null;
         try {
           line = await this.#reader.readLineOrNull();
@@ -173,9 +200,10 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
         await this.#command(line);
       }
     } catch (error) {
-      if (!(error instanceof EndSession)) {
-        // A broken connection ends the session; nothing to report to anyone.
-      }
+      // A client that left, timed out or broke the protocol ends the session
+      // quietly (our typed errors); anything else (a hook or the store that
+      // threw, a bug) goes to the server's onError.
+      if (!(error instanceof EndSession) && !(error instanceof PortlineError)) throw error;
     } finally {
       try {
         await this.#flush();
@@ -489,32 +517,49 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
     }
     const size = Number(match[1]);
     const last = match[2] !== undefined;
+    if (size > 0x7fffffff) {
+      // Past what an array holds (or a number counts exactly): the chunk can
+      // be neither read nor skipped, so the session is out of step.
+      this.#reply(552, "5.3.4 Message size exceeds fixed limit");
+      await this.#flush();
+      throw new EndSession();
+    }
     const drop = this.#options.dropAfterBytes;
     if (drop !== undefined && this.#chunkBytes + size >= drop) {
       await this.#reader.readExact(Math.max(0, drop - this.#chunkBytes));
       throw new EndSession();
     }
-    const chunk = await this.#reader.readExact(size);
     if (this.#chunkCount === 0 && this.#bdatFailed === undefined) {
       this.#bdatFailed = (await this.#dataRefusal()) || undefined;
     }
-    this.#chunkCount++;
-    if (this.#bdatFailed !== undefined) {
-      const refusal = this.#bdatFailed;
-      if (last) this.#resetTransaction();
-      return this.#scripted(refusal);
-    }
     const max = this.#options.maxSize ?? 32 * 1024 * 1024;
-    this.#chunkBytes += size;
-    if (max > 0 && this.#chunkBytes > max) {
+    if (this.#bdatFailed === undefined && max > 0 && this.#chunkBytes + size > max) {
       this.#bdatFailed = "552 5.3.4 Message size exceeds fixed limit";
       this.#chunks = [];
-      if (last) this.#resetTransaction();
-      return this.#scripted("552 5.3.4 Message size exceeds fixed limit");
     }
-    this.#chunks.push(chunk);
+    this.#chunkCount++;
+    if (this.#bdatFailed !== undefined) {
+      // Decide before reading, and skip a refused chunk rather than hold it:
+      // the client's declared size must not decide the server's memory.
+      await this.#skip(size);
+      const refusal = this.#bdatFailed;
+      // Without a transaction nothing is pending: the next MAIL starts afresh.
+      if (last || this.#from === undefined) this.#resetTransaction();
+      return this.#scripted(refusal);
+    }
+    this.#chunks.push(await this.#reader.readExact(size));
+    this.#chunkBytes += size;
     if (!last) return this.#reply(250, `2.0.0 ${size} octets received`);
     await this.#complete(concatBytes(this.#chunks, this.#chunkBytes), "BDAT", this.#chunkCount);
+  }
+
+  /** Reads and drops `size` bytes, a piece at a time. */
+  async #skip(size: number): Promise<void> {
+    for (let left = size; left > 0;) {
+      const piece = await this.#reader.readChunk(Math.min(left, 65536));
+      if (piece === null) throw new ConnectionClosedError("Cannot read the BDAT chunk: closed");
+      left -= piece.byteLength;
+    }
   }
 
   /** Delivers the message and queues the final reply (one per recipient for LMTP). */
@@ -567,7 +612,10 @@ export class SmtpServerSession implements SmtpServerSessionInfo {
   }
 
   #expn(arg: string): void {
-    const members = this.#options.lists?.[arg.trim()];
+    const lists = this.#options.lists ?? {};
+    const name = arg.trim();
+    // Own keys only: `EXPN constructor` must not find Object.prototype's.
+    const members = Object.hasOwn(lists, name) ? lists[name] : undefined;
     if (!members) return this.#reply(550, "5.1.1 Not a mailing list");
     this.#replyLines(250, members.map((m) => `<${m}>`));
   }

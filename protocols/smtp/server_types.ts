@@ -150,4 +150,11 @@ export interface SmtpServerOptions {
   onRead?: (chunk: Uint8Array) => void;
   /** Idle time before a silent client is dropped, in milliseconds. @default {60000} */
   timeoutMs?: number;
+  /**
+   * Receives what ended a session unexpectedly: a hook or the store that
+   * threw, or a server bug. A client that goes away, times out or breaks
+   * the protocol is not reported. By default such errors are dropped (the
+   * connection is closed and the server goes on).
+   */
+  onError?: (error: unknown) => void;
 }
