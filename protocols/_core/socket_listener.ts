@@ -80,9 +80,12 @@ class SocketListener implements Listener {
  */
 export async function listen(options: ListenOptions = {}): Promise<Listener> {
   const hostname = options.hostname ?? "127.0.0.1";
+  // allowHalfOpen: a client that half-closes (sends its last commands, then
+  // FIN) must still get its replies; by default Node would end our side at
+  // once and the next write would fail. Sessions close their connections.
   const server = options.tls
-    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key })
-    : net.createServer();
+    ? tls.createServer({ cert: options.tls.cert, key: options.tls.key, allowHalfOpen: true })
+    : net.createServer({ allowHalfOpen: true });
   server.on("error", () => {});
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) =>

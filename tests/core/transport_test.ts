@@ -161,3 +161,35 @@ Deno.test("connect() honours an already-aborted signal and a connect timeout", a
   (await accepted)?.close();
   listener.close();
 });
+
+Deno.test("listen(): a client that half-closes still gets the server's answer", async () => {
+  // Node ends the server's side on the client's FIN unless allowHalfOpen is set.
+  const listener = await listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    if (conn === null) return;
+    const buf = new Uint8Array(64);
+    let got = "";
+    for (let n; (n = await conn.read(buf)) !== null;) {
+      got += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    // The client has sent everything: answer after its FIN.
+    await conn.write(new TextEncoder().encode(`got ${got}`));
+    conn.close();
+  })();
+  try {
+    const client = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    await client.write(new TextEncoder().encode("EHLO x\r\nQUIT\r\n"));
+    await client.closeWrite();
+    const buf = new Uint8Array(64);
+    let answer = "";
+    for (let n; (n = await client.read(buf)) !== null;) {
+      answer += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    client.close();
+    assert.equal(answer, "got EHLO x\r\nQUIT\r\n");
+  } finally {
+    listener.close();
+    await serving;
+  }
+});
