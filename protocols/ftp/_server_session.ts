@@ -45,6 +45,8 @@ interface Transfer {
   data: Conn | undefined;
   listener: Listener | undefined;
   promise: Promise<void>;
+  /** When a data byte last moved (the stall watch's clock). */
+  movedAt: number;
 }
 
 const encoder = new TextEncoder();
@@ -582,6 +584,7 @@ export class ServerSession {
       data: undefined,
       listener: passive,
       promise: Promise.resolve(),
+      movedAt: Date.now(),
     };
     this.#transfer = transfer;
     transfer.promise = this.#runTransfer(transfer, kind, arg, offset, size, lines, active)
@@ -658,16 +661,30 @@ export class ServerSession {
     }
     let ok = true;
     let overQuota = false;
+    // A transfer that moves no byte for dataTimeoutMs is aborted (426), as
+    // vsftpd's data_connection_timeout does: a client that stops reading or
+    // sending must not hold the session (QUIT included) for ever.
+    const timeoutMs = this.#config.dataTimeoutMs;
+    const stalled = data;
+    transfer.movedAt = Date.now();
+    const watch = setInterval(() => {
+      if (Date.now() - transfer.movedAt <= timeoutMs) return;
+      // As an ABOR: a closed data connection reads as the end of an upload.
+      transfer.aborted = true;
+      stalled.close();
+    }, Math.max(10, Math.min(1000, timeoutMs / 4)));
     try {
       if (kind === "STOR" || kind === "APPE") {
         await this.#receive(data, this.#path(arg), kind === "APPE", offset, transfer);
       } else {
-        await this.#send(data, kind === "RETR" ? this.#path(arg) : undefined, lines, offset);
+        await this.#send(data, kind === "RETR" ? this.#path(arg) : undefined, lines, offset, transfer);
         await data.closeWrite().catch(() => {});
       }
     } catch (error) {
       ok = false;
       overQuota = error instanceof OverQuota;
+    } finally {
+      clearInterval(watch);
     }
     data.close();
     if (overQuota) await this.#reply(552, "Exceeded storage allocation; transfer aborted");
@@ -680,6 +697,7 @@ export class ServerSession {
     path: string | undefined,
     lines: string[] | undefined,
     offset: number,
+    transfer: Transfer,
   ): Promise<void> {
     const ascii = this.#type === "A" ? new FtpAsciiEncoder() : undefined;
     if (lines) {
@@ -688,6 +706,7 @@ export class ServerSession {
     }
     for await (const chunk of this.#config.fs.read(path!, offset)) {
       await data.write(ascii ? ascii.push(chunk) : chunk);
+      transfer.movedAt = Date.now();
     }
   }
 
@@ -706,6 +725,7 @@ export class ServerSession {
       for (;;) {
         const n = await data.read(buffer);
         if (n === null) break;
+        transfer.movedAt = Date.now();
         received += n;
         if (received > this.#config.maxUploadBytes) throw new OverQuota();
         const chunk = buffer.subarray(0, n);

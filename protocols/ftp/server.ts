@@ -51,7 +51,12 @@ export interface FtpServerOptions {
    * @default {Infinity}
    */
   maxUploadBytes?: number;
-  /** How long to wait for a data connection, in milliseconds. @default {10000} */
+  /**
+   * How long to wait for a data connection, and how long a transfer may
+   * move no byte before it is aborted (426), in milliseconds.
+   *
+   * @default {10000}
+   */
   dataTimeoutMs?: number;
   /** Called with each command received (passwords masked). */
   onCommand?: (line: string) => void;

@@ -119,3 +119,41 @@ Deno.test("FtpServer refuses PORT, EPRT and PASV after EPSV ALL (RFC 2428)", asy
   ]);
   assert.deepEqual(replies.map((reply) => reply.slice(0, 3)), ["200", "503", "503", "503"]);
 });
+
+Deno.test("FtpServer aborts a transfer that moves no byte for dataTimeoutMs (426), the session goes on", async () => {
+  // A client that opened the data connection and then neither sent (STOR)
+  // nor read (RETR) held the session, QUIT included, for ever.
+  const big = new Uint8Array(8 * 1024 * 1024);
+  const fs = new FtpMemoryFileSystem({ "/big.bin": big });
+  await using server = await FtpServer.start({
+    fs,
+    users: { alice: "secret" },
+    dataTimeoutMs: 200,
+  });
+  const control = await connect({ hostname: "127.0.0.1", port: server.port });
+  const held: { close(): void }[] = [];
+  try {
+    const reader = new BufferedReader(control, { maxLineBytes: 8192 });
+    const command = async (line: string) => {
+      await control.write(latin1Bytes(line + "\r\n"));
+      return await readReply(reader);
+    };
+    await readReply(reader);
+    await command("USER alice");
+    await command("PASS secret");
+    await command("TYPE I");
+    for (const verb of ["STOR up.bin", "RETR big.bin"]) {
+      const port = parseEpsvReply(`229 ${(await command("EPSV")).lines.join(" ")}`)!;
+      const data = await connect({ hostname: "127.0.0.1", port });
+      held.push(data);
+      // STOR: a few bytes, then silence; RETR: never read (8 MB outgrows the socket buffers).
+      if (verb.startsWith("STOR")) await data.write(new Uint8Array(10));
+      assert.equal((await command(verb)).code, 150, verb);
+      assert.equal((await readReply(reader)).code, 426, verb);
+      assert.equal((await command("NOOP")).code, 200, verb);
+    }
+  } finally {
+    for (const conn of held) conn.close();
+    control.close();
+  }
+});
