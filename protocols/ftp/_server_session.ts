@@ -677,7 +677,13 @@ export class ServerSession {
       if (kind === "STOR" || kind === "APPE") {
         await this.#receive(data, this.#path(arg), kind === "APPE", offset, transfer);
       } else {
-        await this.#send(data, kind === "RETR" ? this.#path(arg) : undefined, lines, offset, transfer);
+        await this.#send(
+          data,
+          kind === "RETR" ? this.#path(arg) : undefined,
+          lines,
+          offset,
+          transfer,
+        );
         await data.closeWrite().catch(() => {});
       }
     } catch (error) {
