@@ -2,6 +2,8 @@
 // Helpers of the reader fuzz tests (core, SMTP, POP3): cutting input into
 // random chunks, and recording how a run ended so that runs over different
 // chunkings can be compared.
+import assert from "../_assert.ts";
+import { connect, ConnectionClosedError } from "../../protocols/_core/mod.ts";
 import { isExpectedError, type Random } from "../_fuzz.ts";
 
 /**
@@ -56,5 +58,49 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
     return await Promise.race([promise, hang]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Sends `chunks` to a server on `port`, then `trailer` (words the protocol
+ * understands: end a data block, cancel an exchange, QUIT), and returns all
+ * the server sent until it closed or reset the connection (at most 1 MiB).
+ */
+export async function converse(
+  port: number,
+  chunks: Uint8Array[],
+  trailer: Uint8Array,
+): Promise<Uint8Array> {
+  const conn = await connect({ hostname: "127.0.0.1", port });
+  try {
+    const received: Uint8Array[] = [];
+    let total = 0;
+    const reading = (async () => {
+      const buffer = new Uint8Array(65536);
+      for (;;) {
+        const n = await conn.read(buffer).catch((error) => {
+          if (error instanceof ConnectionClosedError) return null; // reset by the server
+          throw error;
+        });
+        if (n === null) return;
+        received.push(buffer.slice(0, n));
+        total += n;
+        assert.ok(total < 1 << 20, "the server keeps talking");
+      }
+    })();
+    try {
+      for (const chunk of chunks) await conn.write(chunk);
+      await conn.write(trailer);
+    } catch (error) {
+      // The server may hang up first (QUIT, a refused chunk, a line too long).
+      if (!(error instanceof ConnectionClosedError)) throw error;
+    }
+    await reading;
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const piece of received) out.set(piece, (at += piece.byteLength) - piece.byteLength);
+    return out;
+  } finally {
+    conn.close();
   }
 }

@@ -8,11 +8,11 @@
 // server reports no error, the maildrop lock is released, and a fresh
 // Pop3Client still logs in and reads what the store holds.
 import assert from "../_assert.ts";
-import { connect, ConnectionClosedError, toBase64 } from "../../protocols/_core/mod.ts";
+import { toBase64 } from "../../protocols/_core/mod.ts";
 import { MemoryMailStore } from "../../protocols/mail/store.ts";
 import { Pop3Server, type Pop3ServerOptions } from "../../protocols/pop3/mod.ts";
 import { fuzzInputs, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import { byteChunks, randomChunks, within } from "../core/_chunks.ts";
+import { byteChunks, converse, randomChunks, within } from "../core/_chunks.ts";
 import { SERVER_TLS } from "../_tls.ts";
 import { ACCOUNTS, connectTo, encoder, MESSAGES } from "./_helpers.ts";
 
@@ -46,45 +46,6 @@ const SESSIONS = [
 ];
 
 const TRAILER = encoder.encode("\r\n*\r\nQUIT\r\n");
-
-/** Everything the server sends until it closes (or resets) the connection. */
-async function converse(port: number, chunks: Uint8Array[]): Promise<Uint8Array> {
-  const conn = await connect({ hostname: "127.0.0.1", port });
-  try {
-    const received: Uint8Array[] = [];
-    let total = 0;
-    const reading = (async () => {
-      const buffer = new Uint8Array(65536);
-      for (;;) {
-        const n = await conn.read(buffer).catch((error) => {
-          if (error instanceof ConnectionClosedError) return null; // reset by the server
-          throw error;
-        });
-        if (n === null) return;
-        received.push(buffer.slice(0, n));
-        total += n;
-        assert.ok(total < 1 << 20, "the server keeps talking");
-      }
-    })();
-    try {
-      for (const chunk of chunks) await conn.write(chunk);
-      // Not closeWrite(): the core listener answers a half-close by ending
-      // its own side (node:net allowHalfOpen), which would lose replies.
-      // Cancel an AUTH exchange, then say goodbye.
-      await conn.write(TRAILER);
-    } catch (error) {
-      // The server may hang up first (QUIT, a line too long).
-      if (!(error instanceof ConnectionClosedError)) throw error;
-    }
-    await reading;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const piece of received) out.set(piece, (at += piece.byteLength) - piece.byteLength);
-    return out;
-  } finally {
-    conn.close();
-  }
-}
 
 /**
  * Checks a POP3 reply stream: status lines (`+OK`, `-ERR`, `+ ` SASL
@@ -173,7 +134,7 @@ async function fuzzServer(
         received = await within(
           4000,
           what,
-          converse(server.addr.port, chunking(random, latin1Bytes(input))),
+          converse(server.addr.port, chunking(random, latin1Bytes(input)), TRAILER),
         );
       } catch (error) {
         if (!isExpectedError(error)) throw new Error(`${what}: ${error}`, { cause: error });

@@ -7,10 +7,10 @@
 // server reports no error, and a fresh SmtpClient still sends mail through
 // it afterwards.
 import assert from "../_assert.ts";
-import { connect, ConnectionClosedError, toBase64 } from "../../protocols/_core/mod.ts";
+import { toBase64 } from "../../protocols/_core/mod.ts";
 import { LmtpClient, SmtpClient, SmtpServer } from "../../protocols/smtp/mod.ts";
 import { fuzzInputs, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import { byteChunks, randomChunks, within } from "../core/_chunks.ts";
+import { byteChunks, converse, randomChunks, within } from "../core/_chunks.ts";
 import { SERVER_TLS } from "../_tls.ts";
 import { enc } from "./_helpers.ts";
 
@@ -55,46 +55,6 @@ const SESSIONS = [
 ];
 
 const TRAILER = enc.encode("\r\n.\r\n*\r\nQUIT\r\n");
-
-/** Everything the server sends until it closes (or resets) the connection. */
-async function converse(port: number, chunks: Uint8Array[]): Promise<Uint8Array> {
-  const conn = await connect({ hostname: "127.0.0.1", port });
-  try {
-    const received: Uint8Array[] = [];
-    let total = 0;
-    const reading = (async () => {
-      const buffer = new Uint8Array(65536);
-      for (;;) {
-        const n = await conn.read(buffer).catch((error) => {
-          if (error instanceof ConnectionClosedError) return null; // reset by the server
-          throw error;
-        });
-        if (n === null) return;
-        received.push(buffer.slice(0, n));
-        total += n;
-        assert.ok(total < 1 << 20, "the server keeps talking");
-      }
-    })();
-    try {
-      for (const chunk of chunks) await conn.write(chunk);
-      // Not closeWrite(): the core listener answers a half-close by ending
-      // its own side (node:net allowHalfOpen), which would lose replies.
-      // End a DATA block, cancel an AUTH exchange, then say goodbye; a
-      // session still inside a BDAT chunk ends at the idle timeout.
-      await conn.write(TRAILER);
-    } catch (error) {
-      // The server may hang up first (QUIT, a refused BDAT, a line too long).
-      if (!(error instanceof ConnectionClosedError)) throw error;
-    }
-    await reading;
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const piece of received) out.set(piece, (at += piece.byteLength) - piece.byteLength);
-    return out;
-  } finally {
-    conn.close();
-  }
-}
 
 /**
  * Checks an SMTP reply stream: every line `ddd-text` or `ddd text`, the
@@ -183,7 +143,7 @@ async function fuzzServer(
         received = await within(
           4000,
           what,
-          converse(server.port, chunking(random, latin1Bytes(input))),
+          converse(server.port, chunking(random, latin1Bytes(input)), TRAILER),
         );
       } catch (error) {
         if (!isExpectedError(error)) throw new Error(`${what}: ${error}`, { cause: error });
