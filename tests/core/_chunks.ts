@@ -4,7 +4,7 @@
 // chunkings can be compared.
 import assert from "../_assert.ts";
 import { connect, ConnectionClosedError } from "../../protocols/_core/mod.ts";
-import { isExpectedError, type Random } from "../_fuzz.ts";
+import { fuzzInputs, isExpectedError, latin1Bytes, Random } from "../_fuzz.ts";
 
 /**
  * Cuts `bytes` into 1–`maxPieces` non-empty chunks at random points (a real
@@ -103,4 +103,43 @@ export async function converse(
   } finally {
     conn.close();
   }
+}
+
+/**
+ * The fuzzed sessions of a server test: each input (mutations of `samples`)
+ * cut by `chunking`, sent with {@linkcode converse} within 4 s, and what the
+ * server answered. An input that ends in one of our typed errors (the
+ * server hung up mid-write, say) is skipped; any other error is a failure
+ * naming the input.
+ */
+export async function* conversations(options: {
+  port: number;
+  seed: number;
+  count: number;
+  samples: readonly string[];
+  chunking: (random: Random, bytes: Uint8Array) => Uint8Array[];
+  trailer: Uint8Array;
+}): AsyncGenerator<{ index: number; what: string; received: Uint8Array }> {
+  const { port, seed, count, samples, chunking, trailer } = options;
+  const random = new Random(seed ^ 0x5eed);
+  for (const { input, index } of fuzzInputs(seed, count, samples, 300)) {
+    const what = `seed ${seed}, input ${index} (${JSON.stringify(input.slice(0, 200))})`;
+    let received: Uint8Array;
+    try {
+      received = await within(
+        4000,
+        what,
+        converse(port, chunking(random, latin1Bytes(input)), trailer),
+      );
+    } catch (error) {
+      if (!isExpectedError(error)) throw new Error(`${what}: ${error}`, { cause: error });
+      continue;
+    }
+    yield { index, what, received };
+  }
+}
+
+/** That a fuzz run reached each of `expected` (its inputs got past the greeting). */
+export function assertReached(seen: Set<string>, expected: readonly string[]): void {
+  for (const kind of expected) assert.ok(seen.has(kind), `no ${kind} in ${[...seen].sort()}`);
 }

@@ -11,8 +11,8 @@ import assert from "../_assert.ts";
 import { toBase64 } from "../../protocols/_core/mod.ts";
 import { MemoryMailStore } from "../../protocols/mail/store.ts";
 import { Pop3Server, type Pop3ServerOptions } from "../../protocols/pop3/mod.ts";
-import { fuzzInputs, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import { byteChunks, converse, randomChunks, within } from "../core/_chunks.ts";
+import { latin1, latin1Bytes, type Random } from "../_fuzz.ts";
+import { assertReached, byteChunks, conversations, randomChunks, within } from "../core/_chunks.ts";
 import { SERVER_TLS } from "../_tls.ts";
 import { ACCOUNTS, connectTo, encoder, MESSAGES } from "./_helpers.ts";
 
@@ -125,21 +125,17 @@ async function fuzzServer(
     onError: (error) => errors.push(error),
     ...options,
   });
-  const random = new Random(seed ^ 0x5eed);
   try {
-    for (const { input, index } of fuzzInputs(seed, count, SESSIONS, 300)) {
-      const what = `seed ${seed}, input ${index} (${JSON.stringify(input.slice(0, 200))})`;
-      let received: Uint8Array;
-      try {
-        received = await within(
-          4000,
-          what,
-          converse(server.addr.port, chunking(random, latin1Bytes(input)), TRAILER),
-        );
-      } catch (error) {
-        if (!isExpectedError(error)) throw new Error(`${what}: ${error}`, { cause: error });
-        continue;
-      }
+    for await (
+      const { index, what, received } of conversations({
+        port: server.addr.port,
+        seed,
+        count,
+        samples: SESSIONS,
+        chunking,
+        trailer: TRAILER,
+      })
+    ) {
       const statuses = checkReplies(received, what);
       assert.match(statuses[0] ?? "", /^\+OK /, `${what}: no greeting`);
       for (const status of statuses) seen.add(status.replace(/^(\+OK|-ERR|\+) .*/, "$1"));
@@ -158,11 +154,6 @@ async function fuzzServer(
     await server.close();
   }
   return seen;
-}
-
-/** The replies a run must have reached: the inputs got past the greeting. */
-function assertReached(seen: Set<string>, expected: readonly string[]): void {
-  for (const kind of expected) assert.ok(seen.has(kind), `no ${kind} in ${[...seen].sort()}`);
 }
 
 Deno.test("Pop3Server fuzz: mutated sessions sent whole get well-formed replies", async () => {

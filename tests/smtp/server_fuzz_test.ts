@@ -9,8 +9,8 @@
 import assert from "../_assert.ts";
 import { toBase64 } from "../../protocols/_core/mod.ts";
 import { LmtpClient, SmtpClient, SmtpServer } from "../../protocols/smtp/mod.ts";
-import { fuzzInputs, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import { byteChunks, converse, randomChunks, within } from "../core/_chunks.ts";
+import { latin1, latin1Bytes, type Random } from "../_fuzz.ts";
+import { assertReached, byteChunks, conversations, randomChunks, within } from "../core/_chunks.ts";
 import { SERVER_TLS } from "../_tls.ts";
 import { enc } from "./_helpers.ts";
 
@@ -134,21 +134,17 @@ async function fuzzServer(
   const codes = new Set<string>();
   const errors: unknown[] = [];
   const server = await startServer(errors, options);
-  const random = new Random(seed ^ 0x5eed);
   try {
-    for (const { input, index } of fuzzInputs(seed, count, samples, 300)) {
-      const what = `seed ${seed}, input ${index} (${JSON.stringify(input.slice(0, 200))})`;
-      let received: Uint8Array;
-      try {
-        received = await within(
-          4000,
-          what,
-          converse(server.port, chunking(random, latin1Bytes(input)), TRAILER),
-        );
-      } catch (error) {
-        if (!isExpectedError(error)) throw new Error(`${what}: ${error}`, { cause: error });
-        continue;
-      }
+    for await (
+      const { index, what, received } of conversations({
+        port: server.port,
+        seed,
+        count,
+        samples,
+        chunking,
+        trailer: TRAILER,
+      })
+    ) {
       const replies = checkReplies(received, what);
       for (const reply of replies) codes.add(reply.slice(0, 3));
       assert.match(replies[0] ?? "", /^220 /, `${what}: no greeting`);
@@ -161,11 +157,6 @@ async function fuzzServer(
     await server.close();
   }
   return codes;
-}
-
-/** The replies a run must have reached: the inputs got past the greeting. */
-function assertReached(codes: Set<string>, expected: readonly string[]): void {
-  for (const code of expected) assert.ok(codes.has(code), `no ${code} in ${[...codes].sort()}`);
 }
 
 Deno.test("SmtpServer fuzz: mutated sessions sent whole get well-formed replies", async () => {
