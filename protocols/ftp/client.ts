@@ -129,7 +129,10 @@ export interface FtpProgress {
   bytes: number;
   /** The expected total when known (uploads from files, or the server's 150 reply). */
   totalBytes: number | undefined;
-  /** Milliseconds since the data started. */
+  /**
+   * Milliseconds since the data started (the server's go-ahead reply), on
+   * the monotonic clock, with sub-millisecond precision.
+   */
   elapsedMs: number;
   /** The average rate so far, in bytes per second. */
   bytesPerSecond: number;
@@ -209,7 +212,11 @@ export interface FtpUploadOptions extends FtpTransferOptions {
 export interface FtpTransferResult {
   /** The bytes sent or received (before ASCII conversion). */
   bytes: number;
-  /** How long the transfer took, in milliseconds. */
+  /**
+   * How long the transfer took, in milliseconds: from the server's go-ahead
+   * (150) to its final reply (226), the window curl's `time_total -
+   * time_pretransfer` measures.
+   */
   elapsedMs: number;
   /** The average rate, in bytes per second. */
   bytesPerSecond: number;
@@ -246,8 +253,9 @@ const decoder = new TextDecoder();
 
 class Progress {
   readonly #callback: ((progress: FtpProgress) => void) | undefined;
-  readonly #start = Date.now();
-  #last = 0;
+  // performance.now(): monotonic, and precise enough to time fast transfers.
+  readonly #start = performance.now();
+  #last = -Infinity;
   bytes = 0;
   total: number | undefined;
 
@@ -259,14 +267,14 @@ class Progress {
   add(n: number): void {
     this.bytes += n;
     if (!this.#callback) return;
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.#last < 100) return;
     this.#last = now;
     this.#callback(this.snapshot());
   }
 
   snapshot(): FtpProgress {
-    const elapsedMs = Math.max(1, Date.now() - this.#start);
+    const elapsedMs = Math.max(0.001, performance.now() - this.#start);
     return {
       bytes: this.bytes,
       totalBytes: this.total,

@@ -1,7 +1,8 @@
 // Copyright 2026 the portline authors. MIT license.
 // One transfer with basic-ftp (Node), timed; prints JSON {bytes, seconds, rssMb}.
 // Usage: node ftp_basic_child.mjs <download|upload> <port> <remote> [local]
-import { readFileSync } from "node:fs";
+// (download: [local] is a file to write; without it the bytes are counted)
+import { readFileSync, statSync } from "node:fs";
 import { Writable } from "node:stream";
 import { Client } from "basic-ftp";
 
@@ -13,6 +14,8 @@ await client.access({
   user: "ftpuser",
   password: "ftppass",
 });
+// Timed from the call (basic-ftp has no hook at the server's 150 reply): its
+// window includes EPSV, the data connection and RETR/STOR, about 2 ms here.
 const start = performance.now();
 let bytes = 0;
 if (op === "download") {
@@ -22,7 +25,8 @@ if (op === "download") {
       callback();
     },
   });
-  await client.downloadTo(sink, remote);
+  if (local) bytes = (await client.downloadTo(local, remote), statSync(local).size);
+  else await client.downloadTo(sink, remote);
 } else {
   await client.uploadFrom(local, remote);
   bytes = await client.size(remote);

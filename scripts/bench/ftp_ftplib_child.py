@@ -1,6 +1,7 @@
 # Copyright 2026 the portline authors. MIT license.
 # One transfer with Python's ftplib (64 KiB blocks), timed; prints JSON.
 # Usage: python3 ftp_ftplib_child.py <download|upload> <port> <remote> [local]
+# (download: [local] is a file to write; without it the bytes are counted)
 import ftplib
 import json
 import re
@@ -13,20 +14,29 @@ ftp = ftplib.FTP()
 ftp.connect("127.0.0.1", port)
 ftp.login("ftpuser", "ftppass")
 count = 0
-
-
-def sink(block):
-    global count
-    count += len(block)
-
-
-start = time.perf_counter()
+# Timed like curl's `time_total - time_pretransfer`: from the server's
+# go-ahead (transfercmd returns after the 150 reply) to the final reply. The
+# loops are retrbinary's and storbinary's own.
+ftp.voidcmd("TYPE I")
 if op == "download":
-    ftp.retrbinary("RETR " + remote, sink, blocksize=65536)
+    # To a file when one is named (as retrbinary(cmd, f.write) would).
+    sink = open(local, "wb") if local else None
+    with ftp.transfercmd("RETR " + remote) as conn:
+        start = time.perf_counter()
+        while data := conn.recv(65536):
+            count += len(data)
+            if sink:
+                sink.write(data)
+    if sink:
+        sink.close()
+    ftp.voidresp()
 else:
-    with open(local, "rb") as f:
-        ftp.storbinary("STOR " + remote, f, blocksize=65536)
-    count = ftp.size(remote)
+    with open(local, "rb") as f, ftp.transfercmd("STOR " + remote) as conn:
+        start = time.perf_counter()
+        while buf := f.read(65536):
+            conn.sendall(buf)
+            count += len(buf)
+    ftp.voidresp()
 seconds = time.perf_counter() - start
 ftp.quit()
 with open("/proc/self/status") as f:

@@ -13,14 +13,21 @@ const client = await FtpClient.connect({
   user: "ftpuser",
   password: "ftppass",
 });
-const start = performance.now();
+// Timed like curl's `time_total - time_pretransfer`: from the server's
+// go-ahead (150) to its final reply. For downloadTo/uploadFrom that is the
+// result's elapsedMs; a stream is timed from download()'s return.
 let bytes = 0;
+let seconds = 0;
 if (op === "download") {
-  for await (const chunk of await client.download(remote!)) {
+  const stream = await client.download(remote!);
+  const start = performance.now();
+  for await (const chunk of stream) {
     bytes += chunk.byteLength;
   }
+  seconds = (performance.now() - start) / 1000;
 } else if (op === "download-byob") {
   const reader = (await client.download(remote!)).getReader({ mode: "byob" });
+  const start = performance.now();
   let buffer = new Uint8Array(4 * 1024 * 1024);
   for (;;) {
     const { done, value } = await reader.read(buffer);
@@ -28,14 +35,16 @@ if (op === "download") {
     bytes += value.byteLength;
     buffer = new Uint8Array(value.buffer);
   }
-} else if (op === "download-sink") {
-  bytes = (await client.downloadTo(remote!, () => {})).bytes;
-} else if (op === "download-file") {
-  bytes = (await client.downloadTo(remote!, local ?? "/dev/null")).bytes;
+  seconds = (performance.now() - start) / 1000;
 } else {
-  bytes = (await client.uploadFrom(local!, remote!)).bytes;
+  const result = op === "download-sink"
+    ? await client.downloadTo(remote!, () => {})
+    : op === "download-file"
+    ? await client.downloadTo(remote!, local ?? "/dev/null")
+    : await client.uploadFrom(local!, remote!);
+  bytes = result.bytes;
+  seconds = result.elapsedMs / 1000;
 }
-const seconds = (performance.now() - start) / 1000;
 await client.close();
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
 console.log(

@@ -306,6 +306,11 @@ Deno.test("FtpClient reports progress with bytes, total and rate", async () => {
     });
     assert.equal(result.bytes, data.byteLength);
     assert.equal(up.at(-1), data.byteLength);
+    // The first chunk is reported at once (not only after 100 ms), then the end.
+    assert.ok(up.length >= 2, `progress calls: ${up}`);
+    // The rate is the bytes over the (sub-millisecond) elapsed time.
+    assert.ok(result.elapsedMs > 0 && result.elapsedMs < 60_000);
+    assert.equal(result.bytesPerSecond, Math.round(result.bytes * 1000 / result.elapsedMs));
   });
 });
 
