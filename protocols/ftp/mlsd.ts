@@ -45,13 +45,17 @@ export function parseMlsdLine(line: string): FtpFileInfo | null {
   if (space === -1) return null;
   const name = line.slice(space + 1);
   if (name === "") return null;
-  const facts: Record<string, string> = {};
+  const pairs = new Map<string, string>();
   for (const part of line.slice(0, space).split(";")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
     if (eq <= 0) return null;
-    facts[part.slice(0, eq).toLowerCase()] = part.slice(eq + 1);
+    pairs.set(part.slice(0, eq).toLowerCase(), part.slice(eq + 1));
   }
+  // fromEntries defines own properties: a fact named `__proto__` is kept as
+  // one (an assignment would set the prototype, or be dropped), and none can
+  // reach Object.prototype.
+  const facts: Record<string, string> = Object.fromEntries(pairs);
   const type = typeOf(facts["type"]);
   if (type === "self") return null;
   const info: FtpFileInfo = {

@@ -66,3 +66,15 @@ Deno.test("parseMlstReply() finds the fact line", () => {
   assert.equal(entry?.name, "/pub");
   assert.equal(parseMlstReply(["nothing here"]), null);
 });
+
+// Node's `__proto__` accessor swallowed `facts["__proto__"] = …` (Deno has none):
+// this fails under Node's run of the suite on the assigning parser.
+Deno.test("parseMlsdLine() keeps facts named like Object.prototype members as plain facts", () => {
+  const e = parseMlsdLine("type=file;__proto__=x;constructor=y;toString=z; odd")!;
+  assert.equal(e.facts?.["__proto__"], "x");
+  assert.ok(Object.hasOwn(e.facts!, "__proto__"));
+  assert.equal(Object.getPrototypeOf(e.facts), Object.prototype);
+  assert.equal(e.facts?.["constructor"], "y");
+  assert.equal(e.facts?.["tostring"], "z");
+  assert.deepEqual(Object.keys(e.facts!), ["type", "__proto__", "constructor", "tostring"]);
+});
