@@ -656,7 +656,10 @@ export class HttpConnection {
     const raw = sourceStream(this.#source);
     let body: ReadableStream<Uint8Array>;
     try {
-      body = await decodeHttpBody(raw, framing.codings);
+      // A limit (that never binds) asks for the streaming decoders: a few KiB
+      // of a transfer-coded bomb then cannot become gigabytes in one piece,
+      // so `bytes({ maxBytes })` stays bounded on these bodies too.
+      body = await decodeHttpBody(raw, framing.codings, { maxBytes: Number.MAX_SAFE_INTEGER });
     } catch (error) {
       raw.cancel().catch(() => {});
       throw this.#fail(new HttpParseError(`Cannot decode the body: ${error}`), "body");

@@ -10,6 +10,8 @@
 import { concatBytes } from "../_core/writer.ts";
 import { PortlineError } from "../_core/errors.ts";
 import { HttpParseError } from "./errors.ts";
+import { bodyTooLarge, checkBodyLimit } from "./_limit.ts";
+import type { Transform } from "node:stream";
 
 /**
  * The content codings this client can decode.
@@ -32,6 +34,18 @@ export const HTTP_CONTENT_CODINGS: readonly string[] = Object.freeze([
 type Format = "gzip" | "deflate" | "deflate-raw" | "brotli";
 const native = new Map<Format, boolean>();
 
+/** A `node:zlib` decoder. */
+async function zlibDecoder(format: Format): Promise<Transform> {
+  const zlib = await import("node:zlib");
+  return format === "gzip"
+    ? zlib.createGunzip()
+    : format === "deflate"
+    ? zlib.createInflate()
+    : format === "deflate-raw"
+    ? zlib.createInflateRaw()
+    : zlib.createBrotliDecompress();
+}
+
 /** A decoder from `DecompressionStream`, or `node:zlib` where it lacks the format. */
 async function decoder(format: Format): Promise<TransformStream<Uint8Array, Uint8Array>> {
   if (native.get(format) !== false) {
@@ -43,72 +57,166 @@ async function decoder(format: Format): Promise<TransformStream<Uint8Array, Uint
       native.set(format, false);
     }
   }
-  const zlib = await import("node:zlib");
   const { Duplex } = await import("node:stream");
-  const make = format === "gzip"
-    ? zlib.createGunzip
-    : format === "deflate"
-    ? zlib.createInflate
-    : format === "deflate-raw"
-    ? zlib.createInflateRaw
-    : zlib.createBrotliDecompress;
-  return Duplex.toWeb(make()) as unknown as TransformStream<Uint8Array, Uint8Array>;
+  return Duplex.toWeb(await zlibDecoder(format)) as unknown as TransformStream<
+    Uint8Array,
+    Uint8Array
+  >;
+}
+
+/**
+ * `body` decoded by a `node:zlib` decoder, driven by the reader's pulls: one
+ * input chunk at a time goes in, and zlib produces at most 16 KiB before it
+ * waits for that to be read. Deno's `DecompressionStream` decodes each input
+ * chunk whole (1 KiB of brotli can become 64 MiB at once), and `Duplex.toWeb`
+ * can enqueue into a cancelled stream, so a bounded read uses neither.
+ */
+function zlibStream(body: ReadableStream<Uint8Array>, zlib: Transform): ReadableStream<Uint8Array> {
+  const input = body.getReader();
+  let inputDone = false;
+  let feeding = false;
+  let ended = false;
+  let failure: unknown = undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const fail = (error: unknown) => {
+    failure ??= error;
+    notify();
+  };
+  zlib.on("readable", notify);
+  zlib.on("end", () => {
+    ended = true;
+    notify();
+  });
+  zlib.on("error", fail);
+  const feed = () => {
+    feeding = true;
+    input.read().then(({ done, value }) => {
+      if (done) {
+        inputDone = true;
+        feeding = false;
+        zlib.end();
+        notify();
+      } else {
+        // The callback comes once zlib took all of it in (its output read).
+        zlib.write(value, () => {
+          feeding = false;
+          notify();
+        });
+      }
+    }, (error) => {
+      fail(error);
+      zlib.destroy();
+    });
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const chunk = zlib.read() as Uint8Array | null;
+        if (chunk !== null) {
+          // A copy: zlib's output arrays share their memory.
+          controller.enqueue(new Uint8Array(chunk));
+          return;
+        }
+        if (failure !== undefined) throw failure;
+        if (ended) {
+          controller.close();
+          return;
+        }
+        const woken = new Promise<void>((resolve) => wake = resolve);
+        if (!feeding && !inputDone) feed();
+        await woken;
+      }
+    },
+    cancel(reason) {
+      zlib.destroy();
+      return input.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** `body` through one decoder: streaming (bounded) or the fastest at hand. */
+async function decode(
+  body: ReadableStream<Uint8Array>,
+  format: Format,
+  streaming: boolean,
+): Promise<ReadableStream<Uint8Array>> {
+  return streaming
+    ? zlibStream(body, await zlibDecoder(format))
+    : body.pipeThrough(await decoder(format));
 }
 
 /**
  * "deflate" in HTTP means zlib-wrapped data, but some servers send raw
- * deflate: look at the first two bytes and pick the right decoder.
+ * deflate: the first two bytes pick the decoder. Driven by the reader's
+ * pulls, so the decoder's pace (and a streaming decoder's bound) holds.
  */
-function deflateStream(): TransformStream<Uint8Array, Uint8Array> {
-  let inner: TransformStream<Uint8Array, Uint8Array> | undefined;
-  let writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
-  let pump: Promise<void> | undefined;
-  let head: Uint8Array | undefined;
-  return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      if (!inner) {
-        const bytes = head ? concatBytes([head, chunk]) : chunk;
-        if (bytes.byteLength < 2) {
-          head = bytes;
-          return;
-        }
-        head = undefined;
-        const zlibWrapped = (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
-        inner = await decoder(zlibWrapped ? "deflate" : "deflate-raw");
-        writer = inner.writable.getWriter();
-        const reader = inner.readable.getReader();
-        pump = (async () => {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return;
-            controller.enqueue(value);
+function inflate(body: ReadableStream<Uint8Array>, streaming: boolean): ReadableStream<Uint8Array> {
+  const source = body.getReader();
+  let output: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (output === undefined) {
+        let head: Uint8Array | undefined;
+        while (head === undefined || head.byteLength < 2) {
+          const { done, value } = await source.read();
+          if (done) {
+            if (head !== undefined && head.byteLength > 0) {
+              throw new HttpParseError("Cannot decode the deflate body: truncated data");
+            }
+            controller.close();
+            return;
           }
-        })();
-        pump.catch(() => {});
-        chunk = bytes;
+          head = head === undefined ? value : concatBytes([head, value]);
+        }
+        const zlibWrapped = (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+        let first: Uint8Array | undefined = head;
+        const rest = new ReadableStream<Uint8Array>({
+          async pull(c) {
+            if (first !== undefined) {
+              c.enqueue(first);
+              first = undefined;
+              return;
+            }
+            const { done, value } = await source.read();
+            if (done) c.close();
+            else c.enqueue(value);
+          },
+          cancel(reason) {
+            return source.cancel(reason);
+          },
+        }, { highWaterMark: 0 });
+        output = (await decode(rest, zlibWrapped ? "deflate" : "deflate-raw", streaming))
+          .getReader();
       }
-      await writer!.write(chunk);
+      const { done, value } = await output.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
     },
-    async flush() {
-      if (!inner) {
-        if (head) throw new HttpParseError("Cannot decode the deflate body: truncated data");
-        return;
-      }
-      await writer!.close();
-      await pump;
+    cancel(reason) {
+      return output === undefined ? source.cancel(reason) : output.cancel(reason);
     },
-  });
+  }, { highWaterMark: 0 });
 }
 
-async function decoderFor(coding: string): Promise<TransformStream<Uint8Array, Uint8Array>> {
+/** Decodes one coding (lower case). */
+async function decodeOne(
+  body: ReadableStream<Uint8Array>,
+  coding: string,
+  streaming: boolean,
+): Promise<ReadableStream<Uint8Array>> {
   switch (coding) {
     case "gzip":
     case "x-gzip":
-      return await decoder("gzip");
+      return await decode(body, "gzip", streaming);
     case "deflate":
-      return deflateStream();
+      return inflate(body, streaming);
     case "br":
-      return await decoder("brotli");
+      return await decode(body, "brotli", streaming);
     default:
       throw new TypeError(`Cannot decode content coding ${JSON.stringify(coding)}`);
   }
@@ -152,6 +260,36 @@ export function splitHttpCodings(value: string): string[] {
 }
 
 /**
+ * Options of {@linkcode decodeHttpBody}.
+ *
+ * @example A bounded decode
+ * ```ts
+ * import { decodeHttpBody, type HttpDecodeOptions, HttpLimitError } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * const options: HttpDecodeOptions = { maxBytes: 1000 };
+ * const gz = new Response("x".repeat(5000)).body!.pipeThrough(new CompressionStream("gzip"));
+ * const decoded = await decodeHttpBody(gz, ["gzip"], options);
+ * await assert.rejects(new Response(decoded).arrayBuffer(), HttpLimitError);
+ * ```
+ */
+export interface HttpDecodeOptions {
+  /**
+   * The most decoded bytes to let through (a non-negative integer): when
+   * more come, the stream errors with {@linkcode HttpLimitError} (the bytes
+   * past the limit are not handed out) and `body` is cancelled (an HTTP
+   * connection's body cancelled closes the connection). With a limit every
+   * coding is decoded by a streaming `node:zlib` decoder, which produces at
+   * most 16 KiB at a time and waits for the reader, so a decompression bomb
+   * never grows in memory much past the limit (the runtime's
+   * `DecompressionStream` decodes each input chunk whole: in Deno, 1 KiB of
+   * brotli can become 64 MiB at once). With no codings to decode, the bytes
+   * of `body` are counted. No limit by default.
+   */
+  maxBytes?: number;
+}
+
+/**
  * Decodes a body through its codings, last applied first.
  *
  * @example Usage
@@ -166,34 +304,46 @@ export function splitHttpCodings(value: string): string[] {
  *
  * @param body The encoded bytes.
  * @param codings The codings in the order they were applied (`identity` is skipped).
+ * @param options `maxBytes`: the most decoded bytes (no limit by default).
  * @returns The decoded bytes; reading them fails with `HttpParseError` when
- * the data is corrupt or truncated (an error of `body` itself passes through).
+ * the data is corrupt or truncated, with `HttpLimitError` past `maxBytes`
+ * (an error of `body` itself passes through).
  * @throws {TypeError} For an unsupported coding.
+ * @throws {InvalidArgumentError} When `maxBytes` is not a non-negative integer.
  */
 export async function decodeHttpBody(
   body: ReadableStream<Uint8Array>,
   codings: readonly string[],
+  options: HttpDecodeOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
+  const maxBytes = options.maxBytes === undefined
+    ? undefined
+    : checkBodyLimit(options.maxBytes, "maxBytes");
+  const streaming = maxBytes !== undefined;
   let stream = body;
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]!;
     if (coding === "identity") continue;
-    stream = stream.pipeThrough(await decoderFor(coding));
+    stream = await decodeOne(stream, coding, streaming);
   }
-  return stream === body ? body : typedErrors(stream, codings);
+  if (stream === body && maxBytes === undefined) return body;
+  return guarded(stream, stream === body ? [] : codings, maxBytes ?? Infinity);
 }
 
 /**
  * `stream` with the decoders' own errors (a `TypeError` from
  * `DecompressionStream`, a plain `Error` with a zlib code from `node:zlib`:
  * they differ by runtime) turned into `HttpParseError`; our errors from the
- * body underneath (a premature close, a timeout) pass unchanged.
+ * body underneath (a premature close, a timeout) pass unchanged. Past
+ * `maxBytes` it errors with `HttpLimitError` and cancels `stream`.
  */
-function typedErrors(
+function guarded(
   stream: ReadableStream<Uint8Array>,
   codings: readonly string[],
+  maxBytes: number,
 ): ReadableStream<Uint8Array> {
   const reader = stream.getReader();
+  let total = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let result: ReadableStreamReadResult<Uint8Array>;
@@ -201,15 +351,29 @@ function typedErrors(
         result = await reader.read();
       } catch (error) {
         controller.error(
-          error instanceof PortlineError ? error : new HttpParseError(
+          error instanceof PortlineError || codings.length === 0 ? error : new HttpParseError(
             `Cannot decode the ${codings.join(", ")} body: ${(error as Error)?.message ?? error}`,
             { cause: error },
           ),
         );
         return;
       }
-      if (result.done) controller.close();
-      else controller.enqueue(result.value);
+      if (result.done) {
+        controller.close();
+        return;
+      }
+      total += result.value.byteLength;
+      if (total > maxBytes) {
+        const error = bodyTooLarge(
+          maxBytes,
+          codings.length === 0 ? "" : ` decoded from ${codings.join(", ")}`,
+        );
+        controller.error(error);
+        // Cancelling the decoders cancels the body: its connection closes.
+        await reader.cancel(error).catch(() => {});
+        return;
+      }
+      controller.enqueue(result.value);
     },
     cancel(reason) {
       return reader.cancel(reason);

@@ -79,7 +79,8 @@ export class HttpParseError extends ProtocolError {
 
 /**
  * A size limit was exceeded: the response head, the number of header fields,
- * a header line, a chunk-size line or the trailers.
+ * a header line, a chunk-size line, the trailers, or a response body read
+ * with a limit (`bytes({ maxBytes })`, `httpFetch`'s `maxBodyBytes`).
  *
  * @example Usage
  * ```ts

@@ -23,6 +23,7 @@ import {
 } from "./auth.ts";
 import { canDecodeHttpCodings, decodeHttpBody, splitHttpCodings } from "./decompress.ts";
 import type { HttpCookieJar } from "./cookies.ts";
+import { bodyTooLarge, checkBodyLimit } from "./_limit.ts";
 
 /**
  * What {@linkcode httpFetch} does with a 3xx response, as `fetch`'s
@@ -83,11 +84,25 @@ export interface HttpFetchInit extends HttpTimeouts {
    * response (3xx and 401 included) is stored in it.
    */
   cookies?: HttpCookieJar;
+  /**
+   * The most body bytes the returned `Response` hands out (a non-negative
+   * integer), counted after decompression, i.e. the bytes the caller sees:
+   * when more come, its body errors with {@linkcode HttpLimitError} (the
+   * bytes past the limit are not handed out) and the connection is closed,
+   * not reused. With a limit, compressed bodies are decoded by streaming
+   * decoders that produce at most 16 KiB at a time, so a decompression bomb
+   * (1 GB of zeros gzipped to 1 MB) never grows in memory much past the
+   * limit. A Content-Length over the limit on a body that is not decoded
+   * fails at once: `httpFetch` rejects with `HttpLimitError` before any body
+   * byte is read. No limit by default.
+   */
+  maxBodyBytes?: number;
 }
 
 const NORMALIZED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 const FORBIDDEN = new Set(["CONNECT", "TRACE", "TRACK"]);
 const USER_AGENT = "portline/0.1";
+const NO_CODINGS: readonly string[] = [];
 
 let defaultAgent: HttpAgent | undefined;
 
@@ -167,7 +182,8 @@ function present(headers: HttpHeaderList): number {
  * 301/302 become GET, 307/308 keep method and body, credentials dropped
  * across origins); `Response.url` and `redirected` are set. Bodies from
  * strings, bytes, Blob, FormData, URLSearchParams and streams (chunked when
- * the length is unknown). gzip, deflate and br are decoded.
+ * the length is unknown). gzip, deflate and br are decoded. `maxBodyBytes`
+ * bounds the body the caller reads (decompression bombs included).
  *
  * @example Usage
  * ```ts
@@ -185,12 +201,27 @@ function present(headers: HttpHeaderList): number {
  * assert.equal(await response.text(), "moved here");
  * ```
  *
+ * @example A bounded body
+ * ```ts
+ * import { httpFetch, HttpAgent, HttpLimitError, HttpTestServer } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await HttpTestServer.start();
+ * server.route("GET", "/zeros", () => ({ body: new Uint8Array(1_000_000), encoding: "gzip" }));
+ * await using agent = new HttpAgent({ proxy: null });
+ * const response = await httpFetch(`${server.url}zeros`, { agent, maxBodyBytes: 65536 });
+ * await assert.rejects(response.arrayBuffer(), HttpLimitError);
+ * ```
+ *
  * @param input The URL or `Request`.
  * @param init Method, headers, body, signal, redirect mode, agent, auth, timeouts.
  * @returns The response once its head arrived.
  * @throws {TypeError} For a non-http(s) URL, a body with GET/HEAD, a forbidden method.
  * @throws {HttpRedirectError} Too many redirects, `redirect: "error"`, or a stream body to replay.
  * @throws {HttpTimeoutError} When a phase times out.
+ * @throws {HttpLimitError} When `maxBodyBytes` is set and a body that is not
+ * decoded has a larger Content-Length.
+ * @throws {InvalidArgumentError} When `maxBodyBytes` is not a non-negative integer.
  */
 export async function httpFetch(
   input: Request | URL | string,
@@ -220,6 +251,9 @@ export async function httpFetch(
   if (init.body !== undefined) body = init.body;
   if (init.signal) signal = init.signal;
   if (init.redirect !== undefined) redirect = init.redirect;
+  const maxBodyBytes = init.maxBodyBytes === undefined
+    ? undefined
+    : checkBodyLimit(init.maxBodyBytes, "maxBodyBytes");
   signal?.throwIfAborted();
   if (method !== "GET") {
     const upper = method.toUpperCase();
@@ -348,7 +382,7 @@ export async function httpFetch(
         }
       }
     }
-    return await toResponse(response, url, redirects > 0, method, decompress);
+    return await toResponse(response, url, redirects > 0, method, decompress, maxBodyBytes);
   }
 }
 
@@ -392,6 +426,7 @@ async function toResponse(
   redirected: boolean,
   method: string,
   decompress: boolean,
+  maxBodyBytes: number | undefined,
 ): Promise<Response> {
   const status = response.status;
   const fields = response.headers;
@@ -403,24 +438,48 @@ async function toResponse(
       encoding = encoding === null ? value : `${encoding}, ${value}`;
     }
   }
+  const nullBody = status === 204 || status === 205 || status === 304;
   let body: BodyInit | null;
   const complete = response.completeBody;
   if (complete !== undefined && (encoding === null || !decompress || method === "HEAD")) {
     // Whole and final already: bytes make a cheaper Response than a stream.
     body = (await response.bytes()) as Uint8Array<ArrayBuffer>;
+    if (maxBodyBytes !== undefined && !nullBody && complete.byteLength > maxBodyBytes) {
+      throw bodyTooLarge(maxBodyBytes, ` (Content-Length ${complete.byteLength})`);
+    }
   } else {
     let stream = response.body;
-    if (stream !== null && (status === 204 || status === 205 || status === 304)) {
+    if (stream !== null && nullBody) {
       await stream.cancel().catch(() => {});
       stream = null;
     }
+    let codings = NO_CODINGS;
     if (stream !== null && decompress && encoding !== null && method !== "HEAD") {
-      const codings = splitHttpCodings(encoding);
-      if (canDecodeHttpCodings(codings)) stream = await decodeHttpBody(stream, codings);
+      codings = splitHttpCodings(encoding);
+      if (!canDecodeHttpCodings(codings)) codings = NO_CODINGS;
+    }
+    if (stream !== null && maxBodyBytes !== undefined) {
+      const framing = response.framing;
+      const decoded = codings.some((c) => c !== "identity");
+      if (!decoded && framing.kind === "length") {
+        if (framing.length > maxBodyBytes) {
+          // Fails before any body byte is read; cancelling closes the connection.
+          await stream.cancel().catch(() => {});
+          throw bodyTooLarge(maxBodyBytes, ` (Content-Length ${framing.length})`);
+        }
+        // The connection holds the body to its Content-Length: no counting needed.
+      } else {
+        // Counted (after the streaming decoders, when decoding) by the one
+        // wrapper the decoders need anyway; past the limit it cancels the
+        // body, which closes the connection.
+        stream = await decodeHttpBody(stream, codings, { maxBytes: maxBodyBytes });
+      }
+    } else if (stream !== null && codings.length > 0) {
+      stream = await decodeHttpBody(stream, codings);
     }
     body = stream;
   }
-  if (body !== null && (status === 204 || status === 205 || status === 304)) body = null;
+  if (body !== null && nullBody) body = null;
   const href = url.hash ? url.href.slice(0, url.href.indexOf("#")) : url.href;
   const result = new FetchResponse(
     body,

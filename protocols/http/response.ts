@@ -15,6 +15,7 @@ import {
 
 import { sourceStream } from "./_body_stream.ts";
 import { concatBytes } from "../_core/writer.ts";
+import { bodyTooLarge, checkBodyLimit } from "./_limit.ts";
 
 /** The most bytes `bytes()` allocates from a declared length before they arrive (8 MiB). */
 const PREALLOCATE_LIMIT = 8 * 1024 * 1024;
@@ -49,6 +50,57 @@ export interface HttpBodySource {
    * @param reason Why.
    */
   cancel(reason?: unknown): void;
+}
+
+/**
+ * Options of {@linkcode HttpResponse.bytes} and {@linkcode HttpResponse.text}.
+ *
+ * @example A bounded read
+ * ```ts
+ * import { HttpConnection, HttpLimitError, HttpTestServer } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = await HttpTestServer.start();
+ * server.route("GET", "/big", () => ({ body: "x".repeat(100_000) }));
+ * await using conn = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+ * const response = await conn.request({ target: "/big" });
+ * await assert.rejects(response.text({ maxBytes: 65536 }), HttpLimitError);
+ * assert.equal(conn.closed, true); // the unread rest of the body went with the connection
+ * ```
+ */
+export interface HttpBodyReadOptions {
+  /**
+   * The most body bytes to read into memory (a non-negative integer): a
+   * larger body fails with {@linkcode HttpLimitError}. A Content-Length
+   * over the limit fails before any body byte is read; a chunked or
+   * close-delimited body fails as soon as the bytes read pass the limit
+   * (never holding more than the limit plus one read). The connection is
+   * closed then, unless the whole body had already arrived. No limit by
+   * default.
+   */
+  maxBytes?: number;
+}
+
+/** Reads a stream whole, failing (and cancelling it) past `maxBytes`. */
+async function readLimited(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const pieces: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      const error = bodyTooLarge(maxBytes);
+      await reader.cancel(error).catch(() => {});
+      throw error;
+    }
+    pieces.push(value);
+  }
+  return pieces.length === 1 ? pieces[0]! : concatBytes(pieces, total);
 }
 
 function isSource(body: unknown): body is HttpBodySource {
@@ -244,25 +296,58 @@ export class HttpResponse {
    * up front up to 8 MiB; past that it grows as the bytes arrive, so a
    * declared length costs nothing before its bytes come); a small one that
    * came with the head is {@linkcode HttpResponse.completeBody} (a view,
-   * not a copy).
+   * not a copy). With `maxBytes`, a larger body fails with
+   * {@linkcode HttpLimitError} instead of growing memory without bound.
    *
+   * @example Bounded by maxBytes
+   * ```ts
+   * import { HttpConnection, HttpLimitError, HttpTestServer } from "@portline/portline/http";
+   * import assert from "node:assert/strict";
+   *
+   * await using server = await HttpTestServer.start();
+   * server.route("GET", "/", () => ({ body: "0123456789", chunked: 4 }));
+   * await using conn = await HttpConnection.connect({ hostname: "127.0.0.1", port: server.port });
+   * const fits = await conn.request({ target: "/" });
+   * assert.equal((await fits.bytes({ maxBytes: 10 })).byteLength, 10);
+   * const tooLarge = await conn.request({ target: "/" });
+   * await assert.rejects(tooLarge.bytes({ maxBytes: 9 }), HttpLimitError);
+   * ```
+   *
+   * @param options `maxBytes`: the most bytes to read (no limit by default).
    * @returns The bytes (empty when there is no body).
+   * @throws {HttpLimitError} When the body is larger than `maxBytes` (the
+   * connection is then closed unless the whole body had arrived).
+   * @throws {InvalidArgumentError} When `maxBytes` is not a non-negative integer.
    */
-  async bytes(): Promise<Uint8Array> {
+  async bytes(options?: HttpBodyReadOptions): Promise<Uint8Array> {
+    const maxBytes = options?.maxBytes === undefined
+      ? undefined
+      : checkBodyLimit(options.maxBytes, "maxBytes");
     const complete = this.completeBody;
     if (complete !== undefined) {
       this.#bytes = undefined;
       this.#body = null;
+      // Whole already (the connection is free): nothing left to stop reading.
+      if (maxBytes !== undefined && complete.byteLength > maxBytes) {
+        throw bodyTooLarge(maxBytes, ` (Content-Length ${complete.byteLength})`);
+      }
       return complete;
     }
     const source = this.#take();
     if (source === undefined) {
       if (this.#body === null || this.#body === undefined) return new Uint8Array(0);
+      if (maxBytes !== undefined) return await readLimited(this.#body, maxBytes);
       return new Uint8Array(await new Response(this.#body).arrayBuffer());
     }
+    const limit = maxBytes ?? Infinity;
     try {
       if (this.framing.kind === "length") {
         const length = this.framing.length;
+        if (length > limit) {
+          // Fails before any body byte is read; the unread body closes the connection.
+          source.cancel();
+          throw bodyTooLarge(limit, ` (Content-Length ${length})`);
+        }
         // Sized from the declared length only up to PREALLOCATE_LIMIT: a
         // hostile Content-Length (40 GB, say) must not allocate before any
         // byte arrives. A larger body grows (doubling) as it comes.
@@ -287,8 +372,14 @@ export class HttpResponse {
       for (;;) {
         const piece = await source.read();
         if (piece === null) break;
-        pieces.push(piece);
         total += piece.byteLength;
+        if (total > limit) {
+          // Stop at the first read past the limit; the rest of the body is
+          // unread, so the connection is closed, not reused.
+          source.cancel();
+          throw bodyTooLarge(limit);
+        }
+        pieces.push(piece);
       }
       return pieces.length === 1 ? pieces[0]! : concatBytes(pieces, total);
     } finally {
@@ -299,10 +390,13 @@ export class HttpResponse {
   /**
    * Reads the whole body as UTF-8 text.
    *
+   * @param options `maxBytes`: the most body bytes to read (no limit by default).
    * @returns The text.
+   * @throws {HttpLimitError} When the body is larger than `maxBytes` (see {@linkcode HttpResponse.bytes}).
+   * @throws {InvalidArgumentError} When `maxBytes` is not a non-negative integer.
    */
-  async text(): Promise<string> {
-    return utf8Decoder.decode(await this.bytes());
+  async text(options?: HttpBodyReadOptions): Promise<string> {
+    return utf8Decoder.decode(await this.bytes(options));
   }
 
   /**
