@@ -34,8 +34,11 @@ export const HTTP_CONTENT_CODINGS: readonly string[] = Object.freeze([
 type Format = "gzip" | "deflate" | "deflate-raw" | "brotli";
 const native = new Map<Format, boolean>();
 
+/** A `node:zlib` decoder; `bytesWritten` counts the input it consumed. */
+type ZlibDecoder = Transform & { readonly bytesWritten: number };
+
 /** A `node:zlib` decoder. */
-async function zlibDecoder(format: Format): Promise<Transform> {
+async function zlibDecoder(format: Format): Promise<ZlibDecoder> {
   const zlib = await import("node:zlib");
   return format === "gzip"
     ? zlib.createGunzip()
@@ -71,9 +74,17 @@ async function decoder(format: Format): Promise<TransformStream<Uint8Array, Uint
  * chunk whole (1 KiB of brotli can become 64 MiB at once), and `Duplex.toWeb`
  * can enqueue into a cancelled stream, so a bounded read uses neither.
  */
-function zlibStream(body: ReadableStream<Uint8Array>, zlib: Transform): ReadableStream<Uint8Array> {
+function zlibStream(
+  body: ReadableStream<Uint8Array>,
+  zlib: ZlibDecoder,
+): ReadableStream<Uint8Array> {
   const input = body.getReader();
   let inputDone = false;
+  // Bytes handed to zlib: more than it consumed means data after the end of
+  // the compressed stream, which node:zlib skips silently and
+  // DecompressionStream rejects; rejected here too, so a limit does not
+  // change what decodes.
+  let fed = 0;
   let feeding = false;
   let ended = false;
   let failure: unknown = undefined;
@@ -102,6 +113,7 @@ function zlibStream(body: ReadableStream<Uint8Array>, zlib: Transform): Readable
         zlib.end();
         notify();
       } else {
+        fed += value.byteLength;
         // The callback comes once zlib took all of it in (its output read).
         zlib.write(value, () => {
           feeding = false;
@@ -124,6 +136,11 @@ function zlibStream(body: ReadableStream<Uint8Array>, zlib: Transform): Readable
         }
         if (failure !== undefined) throw failure;
         if (ended) {
+          if (zlib.bytesWritten < fed) {
+            throw new Error(
+              `${fed - zlib.bytesWritten} bytes after the end of the compressed data`,
+            );
+          }
           controller.close();
           return;
         }
@@ -152,10 +169,11 @@ async function decode(
 
 /**
  * "deflate" in HTTP means zlib-wrapped data, but some servers send raw
- * deflate: the first two bytes pick the decoder. Driven by the reader's
- * pulls, so the decoder's pace (and a streaming decoder's bound) holds.
+ * deflate: the first two bytes pick the decoder, a streaming `node:zlib` one
+ * (Deno's DecompressionStream ends a truncated deflate stream without an
+ * error, so a cut body would read as whole). Driven by the reader's pulls.
  */
-function inflate(body: ReadableStream<Uint8Array>, streaming: boolean): ReadableStream<Uint8Array> {
+function inflate(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   const source = body.getReader();
   let output: ReadableStreamDefaultReader<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>({
@@ -190,7 +208,7 @@ function inflate(body: ReadableStream<Uint8Array>, streaming: boolean): Readable
             return source.cancel(reason);
           },
         }, { highWaterMark: 0 });
-        output = (await decode(rest, zlibWrapped ? "deflate" : "deflate-raw", streaming))
+        output = zlibStream(rest, await zlibDecoder(zlibWrapped ? "deflate" : "deflate-raw"))
           .getReader();
       }
       const { done, value } = await output.read();
@@ -214,7 +232,7 @@ async function decodeOne(
     case "x-gzip":
       return await decode(body, "gzip", streaming);
     case "deflate":
-      return inflate(body, streaming);
+      return inflate(body);
     case "br":
       return await decode(body, "brotli", streaming);
     default:

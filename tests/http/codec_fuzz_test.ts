@@ -3,12 +3,14 @@
 // Set-Cookie parsing and the cookie jar, authentication challenges, and
 // redirect Location handling.
 import assert from "../_assert.ts";
+import process from "node:process";
 import { fuzz, fuzzAsync, latin1, latin1Bytes, mutate, Random } from "../_fuzz.ts";
 import {
   chooseHttpAuthChallenge,
   decodeHttpBody,
   httpAuthorization,
   HttpCookieJar,
+  HttpLimitError,
   HttpParseError,
   httpRedirect,
   HttpRedirectError,
@@ -64,6 +66,95 @@ Deno.test("decodeHttpBody() fuzz: random and mutated gzip/deflate/br give bytes 
     );
   }
   assert.ok(decoded > 5, `${decoded} decoded`);
+});
+
+/** Reads a decoded stream whole: its bytes, or the error it ended with. */
+async function drain(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ bytes: Uint8Array; error?: unknown }> {
+  const pieces: Uint8Array[] = [];
+  try {
+    for await (const chunk of stream) pieces.push(chunk);
+  } catch (error) {
+    return { bytes: concat(pieces), error };
+  }
+  return { bytes: concat(pieces) };
+}
+
+/** Two decoders' outputs agree as far as both went (one may fail sooner on corrupt data). */
+function assertSamePrefix(a: Uint8Array, b: Uint8Array): void {
+  const n = Math.min(a.byteLength, b.byteLength);
+  assert.deepEqual(a.subarray(0, n), b.subarray(0, n));
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const piece of pieces) out.set(piece, (at += piece.byteLength) - piece.byteLength);
+  return out;
+}
+
+Deno.test("decodeHttpBody() fuzz: with maxBytes, the streaming decoders agree with the default ones and never pass the limit", async () => {
+  const zlib = await import("node:zlib");
+  const plain = latin1Bytes("bounded bodies, streamed decoders; ".repeat(40));
+  const samples: Record<string, string[]> = {
+    gzip: [latin1(new Uint8Array(zlib.gzipSync(plain)))],
+    deflate: [
+      latin1(new Uint8Array(zlib.deflateSync(plain))),
+      latin1(new Uint8Array(zlib.deflateRawSync(plain))),
+    ],
+    br: [latin1(new Uint8Array(zlib.brotliCompressSync(plain)))],
+  };
+  let whole = 0;
+  let limited = 0;
+  let seed = 311;
+  for (const coding of ["gzip", "deflate", "br"]) {
+    const random = new Random(seed);
+    await fuzzAsync(
+      `${coding} bounded`,
+      { seed: seed++, count: 60, samples: samples[coding]! },
+      async (input) => {
+        const bytes = latin1Bytes(input);
+        const size = 1 + random.int(64);
+        const reference = await drain(await decodeHttpBody(streamOf(bytes, size), [coding]));
+        const maxBytes = random.pick([0, 1, 100, plain.byteLength - 1, plain.byteLength, 1 << 20]);
+        const bounded = await drain(
+          await decodeHttpBody(streamOf(bytes, 1 + random.int(64)), [coding], { maxBytes }),
+        );
+        assert.ok(
+          bounded.bytes.byteLength <= maxBytes,
+          `${bounded.bytes.byteLength} > ${maxBytes}`,
+        );
+        if (bounded.error === undefined) {
+          // Whole: exactly what the default decoder gives, and it fitted.
+          // (Deno's node:zlib brotli decoder ends a truncated stream without
+          // an error, where Node's and DecompressionStream report it.)
+          if (coding === "br" && process.versions.deno !== undefined && reference.error) {
+            assertSamePrefix(bounded.bytes, reference.bytes);
+          } else {
+            assert.equal(reference.error, undefined, `default failed: ${reference.error}`);
+            assert.deepEqual(bounded.bytes, reference.bytes);
+          }
+          whole++;
+        } else if (bounded.error instanceof HttpLimitError) {
+          // Stopped at the limit: a prefix of the default decoder's output.
+          assertSamePrefix(bounded.bytes, reference.bytes);
+          assert.ok(
+            reference.error !== undefined || reference.bytes.byteLength > maxBytes,
+            `limit error on ${reference.bytes.byteLength} bytes with maxBytes ${maxBytes}`,
+          );
+          limited++;
+        } else {
+          assert.ok(bounded.error instanceof HttpParseError, `untyped: ${bounded.error}`);
+          assert.match(bounded.error.message, /^Cannot decode the /);
+          // Corrupt data: the default decoder fails on it too.
+          assert.ok(reference.error !== undefined, "only the streaming decoder failed");
+          assertSamePrefix(bounded.bytes, reference.bytes);
+        }
+      },
+    );
+  }
+  assert.ok(whole > 5 && limited > 5, `${whole} whole, ${limited} limited`);
 });
 
 const SET_COOKIES = [

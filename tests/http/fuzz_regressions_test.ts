@@ -54,6 +54,24 @@ Deno.test("decodeHttpBody() fails with HttpParseError on corrupt or truncated da
   }
 });
 
+Deno.test("decodeHttpBody() fails on a deflate body cut short, or followed by other bytes", async () => {
+  // Deno's DecompressionStream ended a truncated deflate stream without an
+  // error: the cut body read as whole. Found by the bounded-decoder fuzz test.
+  const zlib = await import("node:zlib");
+  const plain = new TextEncoder().encode("a body long enough to compress. ".repeat(50));
+  for (const compress of [zlib.deflateSync, zlib.deflateRawSync]) {
+    const whole = [...new Uint8Array(compress(plain))];
+    const decoded = await decodeHttpBody(streamOf(whole), ["deflate"]);
+    assert.deepEqual(new Uint8Array(await new Response(decoded).arrayBuffer()), plain);
+    for (const bytes of [whole.slice(0, -4), whole.slice(0, -1), [...whole, 0x41, 0x42]]) {
+      for (const options of [{}, { maxBytes: 1 << 20 }]) {
+        const body = await decodeHttpBody(streamOf(bytes), ["deflate"], options);
+        await assert.rejects(new Response(body).arrayBuffer(), HttpParseError);
+      }
+    }
+  }
+});
+
 Deno.test("HttpConnection does not reuse a connection with bytes past the response", async () => {
   // They would have been read as the next request's response.
   const http = new HttpConnection(
