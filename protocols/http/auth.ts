@@ -239,6 +239,23 @@ function quote(text: string): string {
   return `"${text.replace(/["\\]/g, "\\$&")}"`;
 }
 
+const utf8Encoder = new TextEncoder();
+
+/** RFC 8187 value characters (attr-char); every other byte is %XX. */
+const ATTR_CHAR = /[!#$&+\-.^_`|~0-9A-Za-z]/;
+
+/** Bytes as an RFC 8187 ext-value's percent-encoded part. */
+function extValue(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) {
+    const char = String.fromCharCode(byte);
+    out += byte < 0x80 && ATTR_CHAR.test(char)
+      ? char
+      : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
 /**
  * Answers a Digest challenge (RFC 7616 §3.4).
  *
@@ -282,13 +299,24 @@ export function httpDigestAuthorization(
       `Cannot answer Digest challenge: unsupported algorithm ${algorithmName} or qop ${p.qop}`,
     );
   }
-  const h = (text: string) => createHash(hashName).update(text, "utf8").digest("hex");
+  // Hashed as bytes: the challenge's values (realm, nonce) are header text,
+  // one character per byte as received, so they go in as those bytes; the
+  // caller's username and password as UTF-8 (RFC 7616 §3.4.4).
+  const h = (...parts: (string | Uint8Array)[]) => {
+    const hash = createHash(hashName);
+    for (const part of parts) {
+      if (typeof part === "string") hash.update(part, "latin1");
+      else hash.update(part);
+    }
+    return hash.digest("hex");
+  };
+  const user = utf8Encoder.encode(request.username);
   const realm = p.realm ?? "";
   const nonce = p.nonce!;
   const cnonce = request.cnonce ?? randomBytes(16).toString("hex");
   const nc = (request.nc ?? 1).toString(16).padStart(8, "0");
   const userhash = p.userhash?.toLowerCase() === "true";
-  let ha1 = h(`${request.username}:${realm}:${request.password}`);
+  let ha1 = h(user, `:${realm}:`, utf8Encoder.encode(request.password));
   if (sess) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
   // RFC 7616 §3.4.3: auth-int adds the hash of the entity body to A2.
   const ha2 = qop === "auth-int"
@@ -301,9 +329,14 @@ export function httpDigestAuthorization(
   const response = qop
     ? h(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`)
     : h(`${ha1}:${nonce}:${ha2}`);
-  const username = userhash ? h(`${request.username}:${realm}`) : request.username;
+  // A name that is not printable ASCII cannot stand in a quoted string:
+  // hashed (userhash) or sent as username* (RFC 8187 UTF-8 ext-value).
   const fields = [
-    `username=${quote(username)}`,
+    userhash
+      ? `username=${quote(h(user, `:${realm}`))}`
+      : /^[\x20-\x7e]*$/.test(request.username)
+      ? `username=${quote(request.username)}`
+      : `username*=UTF-8''${extValue(user)}`,
     `realm=${quote(realm)}`,
     `uri=${quote(request.uri)}`,
     `algorithm=${algorithmName}`,
