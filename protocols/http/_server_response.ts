@@ -8,7 +8,7 @@
  */
 import { Buffer } from "node:buffer";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
-import { toHttpHeaderList } from "./request_head.ts";
+import { assertHttpHeader, toHttpHeaderList } from "./request_head.ts";
 import { latin1Encode } from "./_latin1.ts";
 import { concatBytes } from "../_core/writer.ts";
 import type { HttpTestResponse } from "./server.ts";
@@ -68,6 +68,9 @@ export function serializeTestResponse(method: string, response: HttpTestResponse
   {
     const status = response.status ?? 200;
     const headers = toHttpHeaderList(response.headers);
+    // No CR/LF injection, and no character that one byte per character
+    // cannot carry (it would go out as another byte, a control one even).
+    for (const [name, value] of headers) assertHttpHeader(name, value);
     let body = typeof response.body === "string"
       ? encoder.encode(response.body)
       : response.body ?? new Uint8Array(0);

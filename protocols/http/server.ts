@@ -786,8 +786,16 @@ export class HttpTestServer {
     response: HttpTestResponse,
   ): Promise<boolean> {
     if (response.delayMs) await this.#sleep(response.delayMs);
+    let bytes: Uint8Array;
+    try {
+      bytes = serializeTestResponse(request.method, response);
+    } catch (error) {
+      // A handler's header that cannot be sent (CR/LF, beyond Latin-1):
+      // answered like a handler that threw.
+      response = { status: 500, body: String(error), close: response.close };
+      bytes = serializeTestResponse(request.method, response);
+    }
     const close = response.close === true || response.noContentLength === true;
-    const bytes = serializeTestResponse(request.method, response);
     if (response.closeAfterBytes !== undefined) {
       await conn.write(bytes.subarray(0, response.closeAfterBytes));
       return false;

@@ -116,6 +116,25 @@ Deno.test("HttpTestServer answers 431 to a request head with more than 100 field
   assert.match(await exchange(server.port, head(100)), /^HTTP\/1\.1 431 /);
 });
 
+Deno.test("HttpTestServer answers 500 to a handler's header with CR/LF or characters beyond Latin-1", async () => {
+  // The head went out as written: a handler's value injected a header, and
+  // U+2615 went out as the control byte 0x15.
+  const errors: unknown[] = [];
+  await using server = await HttpTestServer.start({ onError: (e) => errors.push(e) });
+  server.route("GET", "/crlf", () => ({ headers: { "X-A": "a\r\nInjected: yes" }, body: "x" }));
+  server.route("GET", "/cup", () => ({ headers: { "X-A": "caf\u00e9 \u2615" }, body: "x" }));
+  server.route("GET", "/latin1", () => ({ headers: { "X-A": "caf\u00e9" }, body: "x" }));
+  for (const path of ["/crlf", "/cup"]) {
+    const reply = await exchange(server.port, `GET ${path} HTTP/1.1\r\nConnection: close\r\n\r\n`);
+    assert.match(reply, /^HTTP\/1\.1 500 /);
+    assert.doesNotMatch(reply, /Injected|\x15/);
+  }
+  const ok = await exchange(server.port, "GET /latin1 HTTP/1.1\r\nConnection: close\r\n\r\n");
+  // (Read back as UTF-8 here: the Latin-1 byte 0xE9 shows as U+FFFD.)
+  assert.match(ok, /^HTTP\/1\.1 200 [^]*\r\nX-A: caf\ufffd\r\n/);
+  assert.deepEqual(errors, []);
+});
+
 Deno.test("HttpResponse.bytes() allocates no more than has arrived past 8 MiB of declared length", async () => {
   // A 40 GB Content-Length was allocated up front: RangeError (or a huge zero-filled array).
   await using server = await HttpTestServer.start();
