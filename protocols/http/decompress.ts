@@ -1,9 +1,10 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
- * The decompression seam: gzip, deflate and br through the runtime's
- * `DecompressionStream` (Deno calls br `"brotli"`), falling back to
- * `node:zlib` for any format the runtime's stream lacks (Node 20 has no
- * brotli). The only runtime-dependent code of the HTTP client lives here.
+ * The decompression seam: gzip and br through the runtime's
+ * `DecompressionStream` (Deno calls br `"brotli"`); deflate, bounded reads
+ * and any format the runtime's stream lacks (Node 20 has no brotli) through
+ * `node:zlib`, pulled by the reader. The only runtime-dependent code of the
+ * HTTP client lives here.
  *
  * @module
  */
@@ -49,30 +50,25 @@ async function zlibDecoder(format: Format): Promise<ZlibDecoder> {
     : zlib.createBrotliDecompress();
 }
 
-/** A decoder from `DecompressionStream`, or `node:zlib` where it lacks the format. */
-async function decoder(format: Format): Promise<TransformStream<Uint8Array, Uint8Array>> {
-  if (native.get(format) !== false) {
-    try {
-      const stream = new DecompressionStream(format as CompressionFormat);
-      native.set(format, true);
-      return stream as TransformStream<Uint8Array, Uint8Array>;
-    } catch {
-      native.set(format, false);
-    }
+/** The runtime's `DecompressionStream` for `format`, or undefined where it has none (Node 20: br). */
+function nativeDecoder(format: Format): TransformStream<Uint8Array, Uint8Array> | undefined {
+  if (native.get(format) === false) return undefined;
+  try {
+    const stream = new DecompressionStream(format as CompressionFormat);
+    native.set(format, true);
+    return stream as TransformStream<Uint8Array, Uint8Array>;
+  } catch {
+    native.set(format, false);
+    return undefined;
   }
-  const { Duplex } = await import("node:stream");
-  return Duplex.toWeb(await zlibDecoder(format)) as unknown as TransformStream<
-    Uint8Array,
-    Uint8Array
-  >;
 }
 
 /**
  * `body` decoded by a `node:zlib` decoder, driven by the reader's pulls: one
  * input chunk at a time goes in, and zlib produces at most 16 KiB before it
  * waits for that to be read. Deno's `DecompressionStream` decodes each input
- * chunk whole (1 KiB of brotli can become 64 MiB at once), and `Duplex.toWeb`
- * can enqueue into a cancelled stream, so a bounded read uses neither.
+ * chunk whole (1 KiB of brotli can become 64 MiB at once), so a bounded read
+ * uses this one.
  */
 function zlibStream(
   body: ReadableStream<Uint8Array>,
@@ -162,9 +158,11 @@ async function decode(
   format: Format,
   streaming: boolean,
 ): Promise<ReadableStream<Uint8Array>> {
-  return streaming
-    ? zlibStream(body, await zlibDecoder(format))
-    : body.pipeThrough(await decoder(format));
+  // node:zlib where the runtime lacks the format too: through Duplex.toWeb
+  // it lost a truncated stream's error (Node 20, br) and could enqueue into a
+  // cancelled stream (Deno).
+  const fast = streaming ? undefined : nativeDecoder(format);
+  return fast ? body.pipeThrough(fast) : zlibStream(body, await zlibDecoder(format));
 }
 
 /**

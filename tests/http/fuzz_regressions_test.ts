@@ -48,7 +48,13 @@ Deno.test("decodeHttpBody() fails with HttpParseError on corrupt or truncated da
   // A gzip header with a broken body: the runtime's decoder threw its own TypeError (Deno) or
   // zlib Error (Node).
   const corrupt = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff];
-  for (const [coding, bytes] of [["gzip", corrupt], ["deflate", [0x78]], ["br", [0xff, 0xff]]]) {
+  // "=G", a brotli stream cut short: Node 20 (no br in DecompressionStream)
+  // decoded it through Duplex.toWeb, which lost the error.
+  const cases = [["gzip", corrupt], ["deflate", [0x78]], ["br", [0xff, 0xff]], ["br", [
+    0x3d,
+    0x47,
+  ]]];
+  for (const [coding, bytes] of cases) {
     const body = await decodeHttpBody(streamOf(bytes as number[]), [coding as string]);
     await assert.rejects(new Response(body).arrayBuffer(), HttpParseError, coding as string);
   }
