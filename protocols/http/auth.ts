@@ -101,7 +101,14 @@ export function parseHttpAuthChallenges(value: string): HttpAuthChallenge[] {
           continue;
         }
       }
-      current.params[word.toLowerCase()] = paramValue;
+      // Defined, not assigned: a parameter named __proto__ stays a
+      // parameter under Node (an assignment would hit the accessor).
+      Object.defineProperty(current.params, word.toLowerCase(), {
+        value: paramValue,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       continue;
     }
     // A new challenge: scheme, then maybe a token68.

@@ -160,3 +160,13 @@ Deno.test("HttpResponse.bytes() allocates no more than has arrived past 8 MiB of
   assert.equal(body.byteLength, big.byteLength);
   assert.deepEqual(body, big);
 });
+
+// Node's `__proto__` accessor swallowed `params["__proto__"] = …` (Deno has
+// none): this fails under Node's run of the suite on the assigning parser.
+Deno.test("parseHttpAuthChallenges() keeps a parameter named __proto__ as a parameter", () => {
+  const [challenge] = parseHttpAuthChallenges('Digest realm="r", __proto__="x", nonce="n"');
+  assert.equal(challenge!.params["__proto__"], "x");
+  assert.ok(Object.hasOwn(challenge!.params, "__proto__"));
+  assert.equal(Object.getPrototypeOf(challenge!.params), Object.prototype);
+  assert.deepEqual(Object.keys(challenge!.params), ["realm", "__proto__", "nonce"]);
+});
