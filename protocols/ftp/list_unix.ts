@@ -67,7 +67,9 @@ function parseDate(text: string, now: Date): Date | undefined {
     return utcDate(+iso[1]!, +iso[2]! - 1, +iso[3]!, +iso[4]!, +iso[5]!, +(iso[6] ?? 0));
   }
   const parts = text.split(/\s+/);
-  const month = MONTHS[parts[0]!.toLowerCase()];
+  const name = parts[0]!.toLowerCase();
+  // Own keys only ("constructor" is no month).
+  const month = Object.hasOwn(MONTHS, name) ? MONTHS[name] : undefined;
   if (month === undefined) return undefined;
   const day = Number(parts[1]);
   const last = parts[2]!;

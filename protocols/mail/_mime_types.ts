@@ -55,5 +55,7 @@ const TYPES: Record<string, string> = {
 export function contentTypeFor(filename: string | undefined): string {
   const dot = filename?.lastIndexOf(".") ?? -1;
   if (!filename || dot < 0) return "application/octet-stream";
-  return TYPES[filename.slice(dot + 1).toLowerCase()] ?? "application/octet-stream";
+  const extension = filename.slice(dot + 1).toLowerCase();
+  // Own keys only: "x.constructor" must not find Object's constructor.
+  return Object.hasOwn(TYPES, extension) ? TYPES[extension]! : "application/octet-stream";
 }

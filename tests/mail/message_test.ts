@@ -495,3 +495,21 @@ Deno.test("MailMessage attaches messages as message/rfc822 without base64", asyn
     assert.equal(attachment.message?.text, "inner body\n");
   }
 });
+
+Deno.test("MailMessage types an attachment named like an Object member as application/octet-stream", async () => {
+  // The extension table inherited Object's members: "x.constructor" was typed
+  // as `function Object() { [native code] }`.
+  const message = new MailMessage({
+    from: "ann@example.org",
+    to: "bob@example.org",
+    text: "x",
+    attachments: [
+      { filename: "notes.constructor", content: "a" },
+      { filename: "notes.__proto__", content: "b" },
+      { filename: "notes.txt", content: "c" },
+    ],
+  });
+  const parsed = parseMail(await message.bytes());
+  const types = parsed.attachments.map((a) => a.contentType);
+  assert.deepEqual(types, ["application/octet-stream", "application/octet-stream", "text/plain"]);
+});
