@@ -4,6 +4,7 @@
 // redirect Location handling.
 import assert from "../_assert.ts";
 import process from "node:process";
+import { concatBytes } from "../../protocols/_core/mod.ts";
 import { fuzz, fuzzAsync, latin1, latin1Bytes, mutate, Random } from "../_fuzz.ts";
 import {
   chooseHttpAuthChallenge,
@@ -76,22 +77,15 @@ async function drain(
   try {
     for await (const chunk of stream) pieces.push(chunk);
   } catch (error) {
-    return { bytes: concat(pieces), error };
+    return { bytes: concatBytes(pieces), error };
   }
-  return { bytes: concat(pieces) };
+  return { bytes: concatBytes(pieces) };
 }
 
 /** Two decoders' outputs agree as far as both went (one may fail sooner on corrupt data). */
 function assertSamePrefix(a: Uint8Array, b: Uint8Array): void {
   const n = Math.min(a.byteLength, b.byteLength);
   assert.deepEqual(a.subarray(0, n), b.subarray(0, n));
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const piece of pieces) out.set(piece, (at += piece.byteLength) - piece.byteLength);
-  return out;
 }
 
 Deno.test("decodeHttpBody() fuzz: with maxBytes, the streaming decoders agree with the default ones and never pass the limit", async () => {
