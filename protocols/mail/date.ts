@@ -53,6 +53,15 @@ export function formatMailDate(date: Date): string {
     `${two(date.getUTCSeconds())} +0000`;
 }
 
+/** `2025-02-13 09:05` or `2025-02-13T09:05:01.5`: date and time, no zone. */
+const ISO_WITHOUT_ZONE = /^\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*$/;
+
+/** Days in a month (0-11) of a (proleptic Gregorian) year. */
+function daysInMonth(year: number, month: number): number {
+  if (month !== 1) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
 const DATE =
   /^\s*(?:[A-Za-z]+\s*,?\s*)?(\d{1,2})\s*[- ]?\s*([A-Za-z]{3})[A-Za-z]*\.?\s*[- ]?\s*(\d{2,4})\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*(?:([+-])(\d{2}):?(\d{2})|([A-Za-z]{1,5}))?/;
 
@@ -89,11 +98,23 @@ export function parseMailDate(text: string): Date | undefined {
       } else if (match[10]) {
         offset = (ZONES[match[10].toUpperCase()] ?? 0) * 60;
       }
+      const day = Number(match[1]);
+      const hour = Number(match[4]);
+      const minute = Number(match[5]);
+      const second = Number(match[6] ?? 0);
+      // Out of range is no date (Python's email.utils refuses it too), not a
+      // rolled-over one: "30 Feb" is not 1 Mar, "25:00" not the next day.
+      // Second 60 is RFC 5322's leap second.
+      if (
+        day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60
+      ) {
+        return undefined;
+      }
       // setUTCFullYear, not Date.UTC(year, …): Date.UTC takes years 0-99 as
       // 1900-1999, so the four-digit "0050" came back as 1950.
       const date = new Date(0);
-      date.setUTCFullYear(year, month, Number(match[1]));
-      date.setUTCHours(Number(match[4]), Number(match[5]), Number(match[6] ?? 0));
+      date.setUTCFullYear(year, month, day);
+      date.setUTCHours(hour, minute, second);
       date.setTime(date.getTime() - offset * 60_000);
       if (!Number.isNaN(date.getTime())) return date;
     }
@@ -102,6 +123,9 @@ export function parseMailDate(text: string): Date | undefined {
   // time: Date.parse alone would take "1" for 2001.
   const rest = text.slice(0, 200);
   if (!/\d{4}/.test(rest) || !/\d:\d\d/.test(rest)) return undefined;
-  const fallback = Date.parse(rest);
+  // An ISO 8601 date and time without a zone is read as UTC: Date.parse
+  // takes it as the machine's local time, so the result would depend on TZ.
+  const local = ISO_WITHOUT_ZONE.exec(rest);
+  const fallback = Date.parse(local ? `${local[1]}T${local[2]}Z` : rest);
   return Number.isNaN(fallback) ? undefined : new Date(fallback);
 }

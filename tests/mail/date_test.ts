@@ -49,3 +49,45 @@ Deno.test("parseMailDate() falls back to Date.parse only for dated times", () =>
     "2025-02-13T08:05:01.000Z",
   );
 });
+
+Deno.test("parseMailDate() gives no date for an out-of-range day or time", () => {
+  // Rolled over before: "30 Feb" read as 1 Mar, "25:00" as the next day.
+  for (
+    const input of [
+      "30 Feb 2024 10:00:00 +0000",
+      "29 Feb 2023 10:00:00 +0000",
+      "31 Apr 2024 10:00:00 +0000",
+      "0 Jan 2024 10:00:00 +0000",
+      "1 Jan 2024 24:00:00 +0000",
+      "1 Jan 2024 10:60:00 +0000",
+      "1 Jan 2024 10:00:61 +0000",
+    ]
+  ) {
+    assert.equal(parseMailDate(input), undefined, input);
+  }
+  assert.equal(
+    parseMailDate("29 Feb 2024 10:00:00 +0000")?.toISOString(),
+    "2024-02-29T10:00:00.000Z",
+  );
+  assert.equal(
+    parseMailDate("29 Feb 2000 10:00:00 +0000")?.toISOString(),
+    "2000-02-29T10:00:00.000Z",
+  );
+  assert.equal(parseMailDate("29 Feb 1900 10:00:00 +0000"), undefined);
+  // The leap second of RFC 5322 (23:59:60) is the next day's first second here.
+  assert.equal(
+    parseMailDate("31 Dec 2016 23:59:60 +0000")?.toISOString(),
+    "2017-01-01T00:00:00.000Z",
+  );
+});
+
+Deno.test("parseMailDate() reads an ISO date and time without a zone as UTC, whatever TZ is", () => {
+  // Date.parse took these as the machine's local time.
+  assert.equal(parseMailDate("2025-02-13T09:05:01")?.toISOString(), "2025-02-13T09:05:01.000Z");
+  assert.equal(parseMailDate("2025-02-13 09:05")?.toISOString(), "2025-02-13T09:05:00.000Z");
+  assert.equal(parseMailDate("2025-02-13T09:05:01.25")?.toISOString(), "2025-02-13T09:05:01.250Z");
+  assert.equal(
+    parseMailDate("2025-02-13T09:05:01+02:00")?.toISOString(),
+    "2025-02-13T07:05:01.000Z",
+  );
+});
