@@ -160,8 +160,7 @@ export class Pop3Capabilities {
 
   /** LOGIN-DELAY seconds between logins, if announced. */
   get loginDelay(): number | undefined {
-    const value = Number(this.get("LOGIN-DELAY")?.[0]);
-    return Number.isFinite(value) ? value : undefined;
+    return digitCount(this.get("LOGIN-DELAY")?.[0]);
   }
 
   /**
@@ -172,7 +171,12 @@ export class Pop3Capabilities {
     const value = this.get("EXPIRE")?.[0];
     if (value === undefined) return undefined;
     if (value.toUpperCase() === "NEVER") return "NEVER";
-    const days = Number(value);
-    return Number.isFinite(days) ? days : undefined;
+    return digitCount(value);
   }
+}
+
+/** A count of digits only (RFC 2449): `Number()` alone took "0x10", "1e3", "-5" and "". */
+function digitCount(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
 }

@@ -68,3 +68,15 @@ Deno.test("Pop3Capabilities handles EXPIRE NEVER, blanks and absence", () => {
   assert.deepEqual(empty.sasl, []);
   assert.equal(empty.get("SASL"), undefined);
 });
+
+Deno.test("Pop3Capabilities reads LOGIN-DELAY and EXPIRE as digits only", () => {
+  // Number() took "0x10" as 16, "1e3" as 1000 and "-5" as -5.
+  for (const word of ["0x10", "1e3", "-5", "1.5", "Infinity"]) {
+    const capa = Pop3Capabilities.parse([`LOGIN-DELAY ${word}`, `EXPIRE ${word}`]);
+    assert.equal(capa.loginDelay, undefined, word);
+    assert.equal(capa.expire, undefined, word);
+  }
+  const capa = Pop3Capabilities.parse(["LOGIN-DELAY 0", "EXPIRE 0 USER"]);
+  assert.equal(capa.loginDelay, 0);
+  assert.equal(capa.expire, 0);
+});
