@@ -35,6 +35,12 @@ export const HTTP_CONTENT_CODINGS: readonly string[] = Object.freeze([
 type Format = "gzip" | "deflate" | "deflate-raw" | "brotli";
 const native = new Map<Format, boolean>();
 
+/** Where a decoder's input comes from: a stream's reader, or one that puts bytes back. */
+interface ByteSource {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /** A `node:zlib` decoder; `bytesWritten` counts the input it consumed. */
 type ZlibDecoder = Transform & { readonly bytesWritten: number };
 
@@ -71,10 +77,12 @@ function nativeDecoder(format: Format): TransformStream<Uint8Array, Uint8Array> 
  * uses this one.
  */
 function zlibStream(
-  body: ReadableStream<Uint8Array>,
-  zlib: ZlibDecoder,
+  input: ByteSource,
+  open: () => Promise<ZlibDecoder | null>,
 ): ReadableStream<Uint8Array> {
-  const input = body.getReader();
+  // Opened at the first pull (deflate reads its first bytes to pick one);
+  // null: an empty body, nothing to decode.
+  let zlib: ZlibDecoder | null | undefined;
   let inputDone = false;
   // Bytes handed to zlib: more than it consumed means data after the end of
   // the compressed stream, which node:zlib skips silently and
@@ -94,13 +102,16 @@ function zlibStream(
     failure ??= error;
     notify();
   };
-  zlib.on("readable", notify);
-  zlib.on("end", () => {
-    ended = true;
-    notify();
-  });
-  zlib.on("error", fail);
-  const feed = () => {
+  const start = async () => {
+    zlib = await open();
+    zlib?.on("readable", notify);
+    zlib?.on("end", () => {
+      ended = true;
+      notify();
+    });
+    zlib?.on("error", fail);
+  };
+  const feed = (zlib: ZlibDecoder) => {
     feeding = true;
     input.read().then(({ done, value }) => {
       if (done) {
@@ -123,6 +134,8 @@ function zlibStream(
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      if (zlib === undefined) await start();
+      if (!zlib) return controller.close();
       for (;;) {
         const chunk = zlib.read() as Uint8Array | null;
         if (chunk !== null) {
@@ -141,12 +154,12 @@ function zlibStream(
           return;
         }
         const woken = new Promise<void>((resolve) => wake = resolve);
-        if (!feeding && !inputDone) feed();
+        if (!feeding && !inputDone) feed(zlib);
         await woken;
       }
     },
     cancel(reason) {
-      zlib.destroy();
+      zlib?.destroy();
       return input.cancel(reason);
     },
   }, { highWaterMark: 0 });
@@ -162,7 +175,7 @@ async function decode(
   // it lost a truncated stream's error (Node 20, br) and could enqueue into a
   // cancelled stream (Deno).
   const fast = streaming ? undefined : nativeDecoder(format);
-  return fast ? body.pipeThrough(fast) : zlibStream(body, await zlibDecoder(format));
+  return fast ? body.pipeThrough(fast) : zlibStream(body.getReader(), () => zlibDecoder(format));
 }
 
 /**
@@ -172,51 +185,34 @@ async function decode(
  * error, so a cut body would read as whole). Driven by the reader's pulls.
  */
 function inflate(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const source = body.getReader();
-  let output: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (output === undefined) {
-        let head: Uint8Array | undefined;
-        while (head === undefined || head.byteLength < 2) {
-          const { done, value } = await source.read();
-          if (done) {
-            if (head !== undefined && head.byteLength > 0) {
-              throw new HttpParseError("Cannot decode the deflate body: truncated data");
-            }
-            controller.close();
-            return;
-          }
-          head = head === undefined ? value : concatBytes([head, value]);
+  const input = body.getReader();
+  // The bytes read to pick the decoder, handed to it first.
+  let head: Uint8Array | undefined;
+  const source: ByteSource = {
+    read() {
+      if (head === undefined) return input.read();
+      const value = head;
+      head = undefined;
+      return Promise.resolve({ done: false, value });
+    },
+    cancel: (reason) => input.cancel(reason),
+  };
+  return zlibStream(source, async () => {
+    let bytes: Uint8Array = new Uint8Array(0);
+    while (bytes.byteLength < 2) {
+      const { done, value } = await input.read();
+      if (done) {
+        if (bytes.byteLength > 0) {
+          throw new HttpParseError("Cannot decode the deflate body: truncated data");
         }
-        const zlibWrapped = (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
-        let first: Uint8Array | undefined = head;
-        const rest = new ReadableStream<Uint8Array>({
-          async pull(c) {
-            if (first !== undefined) {
-              c.enqueue(first);
-              first = undefined;
-              return;
-            }
-            const { done, value } = await source.read();
-            if (done) c.close();
-            else c.enqueue(value);
-          },
-          cancel(reason) {
-            return source.cancel(reason);
-          },
-        }, { highWaterMark: 0 });
-        output = zlibStream(rest, await zlibDecoder(zlibWrapped ? "deflate" : "deflate-raw"))
-          .getReader();
+        return null;
       }
-      const { done, value } = await output.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel(reason) {
-      return output === undefined ? source.cancel(reason) : output.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+      bytes = bytes.byteLength === 0 ? value : concatBytes([bytes, value]);
+    }
+    head = bytes;
+    const zlibWrapped = (bytes[0]! & 0x0f) === 8 && ((bytes[0]! << 8) | bytes[1]!) % 31 === 0;
+    return await zlibDecoder(zlibWrapped ? "deflate" : "deflate-raw");
+  });
 }
 
 /** Decodes one coding (lower case). */
