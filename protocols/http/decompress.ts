@@ -166,11 +166,11 @@ function zlibStream(
 }
 
 /** `body` through one decoder: streaming (bounded) or the fastest at hand. */
-async function decode(
+function decode(
   body: ReadableStream<Uint8Array>,
   format: Format,
   streaming: boolean,
-): Promise<ReadableStream<Uint8Array>> {
+): ReadableStream<Uint8Array> {
   // node:zlib where the runtime lacks the format too: through Duplex.toWeb
   // it lost a truncated stream's error (Node 20, br) and could enqueue into a
   // cancelled stream (Deno).
@@ -216,19 +216,19 @@ function inflate(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
 }
 
 /** Decodes one coding (lower case). */
-async function decodeOne(
+function decodeOne(
   body: ReadableStream<Uint8Array>,
   coding: string,
   streaming: boolean,
-): Promise<ReadableStream<Uint8Array>> {
+): ReadableStream<Uint8Array> {
   switch (coding) {
     case "gzip":
     case "x-gzip":
-      return await decode(body, "gzip", streaming);
+      return decode(body, "gzip", streaming);
     case "deflate":
       return inflate(body);
     case "br":
-      return await decode(body, "brotli", streaming);
+      return decode(body, "brotli", streaming);
     default:
       throw new TypeError(`Cannot decode content coding ${JSON.stringify(coding)}`);
   }
@@ -323,6 +323,9 @@ export interface HttpDecodeOptions {
  * @throws {TypeError} For an unsupported coding.
  * @throws {InvalidArgumentError} When `maxBytes` is not a non-negative integer.
  */
+// Async although nothing in it waits now: an unsupported coding or a bad
+// limit rejects the returned promise, as documented, rather than throwing.
+// deno-lint-ignore require-await
 export async function decodeHttpBody(
   body: ReadableStream<Uint8Array>,
   codings: readonly string[],
@@ -336,7 +339,7 @@ export async function decodeHttpBody(
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]!;
     if (coding === "identity") continue;
-    stream = await decodeOne(stream, coding, streaming);
+    stream = decodeOne(stream, coding, streaming);
   }
   if (stream === body && maxBytes === undefined) return body;
   return guarded(stream, stream === body ? [] : codings, maxBytes ?? Infinity);
