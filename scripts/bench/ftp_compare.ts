@@ -4,7 +4,10 @@
  * a 256 MB download and a 256 MB upload over loopback, plain FTP, passive
  * mode; the download also into a local file. Clients: ours (stream, chunk
  * function, file), curl, Python's ftplib (`retrbinary`/`storbinary`'s loops,
- * 64 KiB blocks) and basic-ftp (Node). Each transfer runs in its own process.
+ * 64 KiB blocks) and basic-ftp (Node); and a reference row, the same
+ * transfer as a bare read or write loop on `Deno.connect` with no client
+ * code (ftp_bare_child.ts), which shows what the runtime itself reaches.
+ * Each transfer runs in its own process.
  * Throughput is timed as curl reports it (`time_total - time_pretransfer`):
  * from the server's go-ahead (the 150 reply) to the final 226 — for ours
  * (the result's `elapsedMs`; streams from `download()`'s return), curl and
@@ -112,6 +115,9 @@ async function curl(args: string[]): Promise<Result> {
 
 const ours = (op: string, ...rest: string[]) => () =>
   child("deno", ["run", "-A", "ftp_ours_child.ts", op, port, ...rest]);
+/** The reference: the same transfer over bare `Deno.connect`, no client code. */
+const bare = (op: string, ...rest: string[]) => () =>
+  child("deno", ["run", "-A", "ftp_bare_child.ts", op, port, ...rest]);
 const baseCases: Case[] = [
   {
     group: "download",
@@ -135,6 +141,11 @@ const baseCases: Case[] = [
   },
   {
     group: "download",
+    client: "reference: bare Deno loop",
+    run: bare("download", "big.bin"),
+  },
+  {
+    group: "download",
     client: "curl",
     run: () =>
       curl([
@@ -148,12 +159,14 @@ const baseCases: Case[] = [
   {
     group: "download",
     client: "ftplib retrbinary 64 KiB",
-    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
+    run: () =>
+      child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
   },
   {
     group: "download",
     client: "basic-ftp (Node)",
-    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
+    run: () =>
+      child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
   },
   {
     group: "download to a file",
@@ -175,17 +188,36 @@ const baseCases: Case[] = [
   {
     group: "download to a file",
     client: "ftplib retrbinary 64 KiB",
-    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin", downloaded]),
+    run: () =>
+      child("python3", [
+        "ftp_ftplib_child.py",
+        "download",
+        port,
+        "big.bin",
+        downloaded,
+      ]),
   },
   {
     group: "download to a file",
     client: "basic-ftp (Node)",
-    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin", downloaded]),
+    run: () =>
+      child("node", [
+        "ftp_basic_child.mjs",
+        "download",
+        port,
+        "big.bin",
+        downloaded,
+      ]),
   },
   {
     group: "upload",
     client: "ours: uploadFrom(file)",
     run: ours("upload", "upload/bench-ours.bin", local),
+  },
+  {
+    group: "upload",
+    client: "reference: bare Deno loop",
+    run: bare("upload", "upload/bench-bare-deno.bin", local),
   },
   {
     group: "upload",
@@ -229,7 +261,9 @@ const cases: Case[] = ["", ", one CPU"].flatMap((suffix) =>
   baseCases.map((c) => ({ ...c, group: c.group + suffix }))
 ).filter((c) => values.only === undefined || c.group.startsWith(values.only));
 
-const uploads = ["ours", "curl", "ftplib", "basic"].map((name) => `upload/bench-${name}.bin`);
+const uploads = ["ours", "bare-deno", "curl", "ftplib", "basic"].map((name) =>
+  `upload/bench-${name}.bin`
+);
 
 /** Deletes the uploaded copies (a `*` prefix: a missing file is no error). */
 async function removeUploads(): Promise<void> {
@@ -298,7 +332,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const rates = (c: Case) => samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
+const rates = (c: Case) =>
+  samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
 const mbps = (c: Case) => median(rates(c));
 const range = (c: Case) =>
   `${Math.min(...rates(c)).toFixed(0)}–${Math.max(...rates(c)).toFixed(0)}`;
@@ -308,8 +343,11 @@ function ratios(ours: Case, c: Case): string {
   const a = rates(ours);
   const b = rates(c);
   const sorted = a.map((x, i) => x / b[i]!).sort((x, y) => x - y);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-  return `${median(sorted).toFixed(2)} (${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)})`;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+  return `${median(sorted).toFixed(2)} (${at(0.25).toFixed(2)}–${
+    at(0.75).toFixed(2)
+  })`;
 }
 console.log(
   `FTP 256 MB over loopback against vsftpd (port ${port}), median of ${rounds} rounds\n`,
@@ -326,9 +364,9 @@ for (const group of groups) {
   for (const c of inGroup) {
     const ratio = c.client.startsWith("ours") ? "" : ratios(ours, c);
     console.log(
-      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${range(c)} | ${ratio} | ${
-        rss(c).toFixed(0)
-      } |`,
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${
+        range(c)
+      } | ${ratio} | ${rss(c).toFixed(0)} |`,
     );
   }
 }
