@@ -10,6 +10,7 @@ import { ConnectError, ConnectionClosedError, PortlineError, TlsError } from "./
 import { withDeadline } from "./deadline.ts";
 import { SocketConn } from "./socket_conn.ts";
 import { connectSocket } from "./socket_connect.ts";
+import { unprefixConn } from "./prefixed_conn.ts";
 
 export { listen, startTlsServer } from "./socket_listener.ts";
 
@@ -251,6 +252,7 @@ export function startTls(
   conn: Conn,
   tls: TlsOptions & { hostname: string; session?: Uint8Array },
 ): Promise<Conn> {
+  conn = unprefixConn(conn);
   if (conn instanceof SocketConn) return conn.upgradeToClientTls(tls, tls.hostname, tls.session);
   if (!(conn instanceof DenoConn) || conn.secure) {
     throw new TypeError(

@@ -12,6 +12,7 @@
  */
 import type { Conn, ServerTlsOptions, TlsOptions } from "./transport.ts";
 import type { SocketConn } from "./socket_conn.ts";
+import { unprefixConn } from "./prefixed_conn.ts";
 
 export { listen } from "./socket_listener.ts";
 export { connectSocket as connect } from "./socket_connect.ts";
@@ -56,6 +57,7 @@ export function startTls(
   conn: Conn,
   tls: TlsOptions & { hostname: string; session?: Uint8Array },
 ): Promise<Conn> {
+  conn = unprefixConn(conn);
   if (!isSocketConn(conn) || conn.secure) {
     throw new TypeError(
       "Cannot start TLS: the connection is not a plain connection from connect() or listen()",

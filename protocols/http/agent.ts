@@ -8,11 +8,9 @@
  * @module
  */
 import {
-  BufferedReader,
   type Conn,
   ConnectionClosedError,
   startTls,
-  TimeoutError,
   type TlsOptions,
   withDeadline,
 } from "../_core/mod.ts";
@@ -20,26 +18,12 @@ import { clearTimeout, setTimeout } from "node:timers";
 import { connectTimed } from "./_connect.ts";
 import { HttpConnection, type HttpTimeouts } from "./connection.ts";
 import type { HttpResponse } from "./response.ts";
-import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
-import {
-  type HttpHeaderList,
-  httpHeaderValue,
-  type HttpHeadLimits,
-  HttpHeadParser,
-} from "./parse.ts";
+import type { HttpHeaderList, HttpHeadLimits } from "./parse.ts";
 import type { HttpPreparedBody } from "./body.ts";
-import { encodeHttpRequestHead } from "./request_head.ts";
-import {
-  chooseHttpAuthChallenge,
-  type HttpAuthChallenge,
-  httpAuthorization,
-  type HttpCredentials,
-  parseHttpAuthChallenges,
-} from "./auth.ts";
 import { discardHttpBody } from "./_discard.ts";
 import { type HttpProxyConfig, httpProxyFor, httpProxyFromEnv } from "./proxy.ts";
 import { httpFetch, type HttpFetchInit } from "./fetch.ts";
-import { latin1Decode } from "./_latin1.ts";
+import { hostOfUrl, HttpProxyAuthenticator, openHttpTunnel } from "./_tunnel.ts";
 import type { HttpResponseHead } from "./parse.ts";
 
 /** Options of {@linkcode HttpAgent}. */
@@ -142,27 +126,7 @@ interface Route {
   host: string;
 }
 
-/** A proxy's Digest challenge, answered again (nonce count up) on later requests. */
-interface ProxyDigest {
-  challenge: HttpAuthChallenge;
-  nc: number;
-}
-
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
-
-function hostOf(url: URL): { hostname: string; port: number } {
-  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  return { hostname, port };
-}
-
-function proxyCredentials(proxy: URL): HttpCredentials | undefined {
-  if (!proxy.username) return undefined;
-  return {
-    username: decodeURIComponent(proxy.username),
-    password: decodeURIComponent(proxy.password),
-  };
-}
 
 /**
  * A keep-alive pool of HTTP/1.1 connections per origin, with proxy support.
@@ -197,8 +161,8 @@ export class HttpAgent {
   #proxy: HttpProxyConfig;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  // Digest challenges learnt from 407 answers, by proxy URL.
-  #proxyDigests = new Map<string, ProxyDigest>();
+  // Proxy authentication (Digest challenges learnt from 407s), by proxy URL.
+  #proxyAuths = new Map<string, HttpProxyAuthenticator>();
   #stats = { connections: 0, requests: 0, reused: 0, retries: 0 };
   readonly #maxSockets: number;
   readonly #maxIdle: number;
@@ -277,7 +241,7 @@ export class HttpAgent {
     for (;;) {
       const headers = proxy === undefined ? request.headers : [
         ...request.headers,
-        ...this.#proxyAuthorization(proxy, request.method, target, body),
+        ...this.#proxyAuth(proxy).headers(request.method, target, body),
       ];
       // An idle pooled connection comes back at once; only a new one is
       // awaited. After a stale connection failed, the other idle ones are
@@ -306,7 +270,7 @@ export class HttpAgent {
         if (
           response.status === 407 && proxy !== undefined && !proxyAuthTried &&
           (body === null || body.replayable) &&
-          this.#learnProxyChallenge(proxy, response.header("proxy-authenticate"), body)
+          this.#proxyAuth(proxy).learn(response.header("proxy-authenticate"), body)
         ) {
           // A Digest challenge from the proxy: answer it once on this request.
           proxyAuthTried = true;
@@ -327,61 +291,15 @@ export class HttpAgent {
     }
   }
 
-  /**
-   * The `Proxy-Authorization` field for a request through `proxy`: Digest
-   * once the proxy asked for it (nonce count up on each use), else Basic
-   * when the proxy URL has credentials, else none.
-   */
-  #proxyAuthorization(
-    proxy: URL,
-    method: string,
-    uri: string,
-    body: HttpPreparedBody | null,
-  ): HttpHeaderList {
-    const credentials = proxyCredentials(proxy);
-    if (credentials === undefined) return [];
-    const digest = this.#proxyDigests.get(proxy.href);
-    const value = digest === undefined
-      ? httpAuthorization({ scheme: "basic", params: {} }, { ...credentials, method, uri })
-      : httpAuthorization(digest.challenge, {
-        ...credentials,
-        method,
-        uri,
-        nc: ++digest.nc,
-        body: body === null ? undefined : body.bytes,
-      });
-    return [["Proxy-Authorization", value]];
-  }
-
-  /**
-   * Reads a 407's `Proxy-Authenticate`: when it holds a Digest challenge
-   * this agent can answer with the proxy's credentials, remembers it and
-   * returns true (send again). Basic was sent already, so a Basic
-   * challenge means the credentials were refused.
-   */
-  #learnProxyChallenge(
-    proxy: URL,
-    header: string | null,
-    body: HttpPreparedBody | null,
-  ): boolean {
-    if (header === null || proxyCredentials(proxy) === undefined) return false;
-    const challenge = chooseHttpAuthChallenge(
-      parseHttpAuthChallenges(header),
-      body === null || body.bytes !== undefined,
-    );
-    if (challenge?.scheme !== "digest") return false;
-    const known = this.#proxyDigests.get(proxy.href);
-    // The same nonce refused again, and not as stale: wrong credentials.
-    if (
-      known !== undefined && known.challenge.params.nonce === challenge.params.nonce &&
-      challenge.params.stale?.toLowerCase() !== "true"
-    ) {
-      this.#proxyDigests.delete(proxy.href);
-      return false;
+  /** The authentication state for `proxy` (Basic, or the Digest challenge it sent). */
+  #proxyAuth(proxy: URL): HttpProxyAuthenticator {
+    let auth = this.#proxyAuths.get(proxy.href);
+    if (auth === undefined) {
+      if (this.#proxyAuths.size >= 64) this.#proxyAuths.clear();
+      auth = new HttpProxyAuthenticator(proxy);
+      this.#proxyAuths.set(proxy.href, auth);
     }
-    if (this.#proxyDigests.size >= 64) this.#proxyDigests.clear();
-    this.#proxyDigests.set(proxy.href, { challenge, nc: 0 });
-    return true;
+    return auth;
   }
 
   #route(url: URL): Route {
@@ -403,7 +321,7 @@ export class HttpAgent {
       throw new TypeError(`Cannot fetch ${url.href}: only http and https are supported`);
     }
     const secure = url.protocol === "https:";
-    const { hostname, port } = hostOf(url);
+    const { hostname, port } = hostOfUrl(url);
     const tls: TlsOptions = this.#options.tls ?? {};
     const proxy = httpProxyFor(url, this.#proxy);
     const connectTimeout = this.#options.connectTimeoutMs ?? 10_000;
@@ -424,7 +342,7 @@ export class HttpAgent {
         open: (signal) => open(hostname, port, secure, signal),
       };
     }
-    const p = hostOf(proxy);
+    const p = hostOfUrl(proxy);
     const proxySecure = proxy.protocol === "https:";
     if (!secure) {
       return {
@@ -448,7 +366,12 @@ export class HttpAgent {
       proxy: undefined,
       host: url.host,
       open: (signal) =>
-        this.#tunnel(proxy, hostname, port, signal, connectTimeout).then((conn) =>
+        openHttpTunnel(proxy, hostname, port, {
+          ...this.#options,
+          signal,
+          timeoutMs: connectTimeout,
+          auth: this.#proxyAuth(proxy),
+        }).then((conn) =>
           withDeadline(
             startTls(conn, { ...tls, hostname: tls.serverName ?? hostname }),
             `start TLS with "${hostname}" through the proxy`,
@@ -457,82 +380,6 @@ export class HttpAgent {
           )
         ),
     };
-  }
-
-  async #tunnel(
-    proxy: URL,
-    hostname: string,
-    port: number,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<Conn> {
-    if (proxy.protocol === "https:") {
-      throw new HttpProxyError(
-        `Cannot open a tunnel through ${proxy.host}: TLS inside a TLS proxy connection is not supported; use an http:// proxy`,
-        { status: 0 },
-      );
-    }
-    const p = hostOf(proxy);
-    const authority = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
-    for (let authTried = false;;) {
-      const conn = await connectTimed({ hostname: p.hostname, port: p.port, signal, timeoutMs });
-      try {
-        await conn.write(
-          encodeHttpRequestHead("CONNECT", authority, [
-            ["Host", authority],
-            ...this.#proxyAuthorization(proxy, "CONNECT", authority, null),
-          ]),
-        );
-        const reader = new BufferedReader(conn, { maxLineBytes: 65536 });
-        reader.deadline = { signal, timeoutMs };
-        const parser = new HttpHeadParser(this.#options);
-        for (;;) {
-          const line = await reader.readLineBytesOrNull();
-          if (line === null) {
-            throw new HttpProxyError(
-              `Cannot open a tunnel to ${authority}: proxy ${proxy.host} closed the connection`,
-              { status: 0 },
-            );
-          }
-          if (parser.push(latin1Decode(line))) break;
-        }
-        const head = parser.head();
-        if (
-          head.status === 407 && !authTried &&
-          this.#learnProxyChallenge(
-            proxy,
-            httpHeaderValue(head.headers, "proxy-authenticate"),
-            null,
-          )
-        ) {
-          // A Digest challenge: answer it on a new connection (the 407's
-          // body and the proxy's keep-alive choice do not matter then).
-          authTried = true;
-          conn.close();
-          continue;
-        }
-        if (head.status < 200 || head.status > 299) {
-          throw new HttpProxyError(
-            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} answered ${head.status} ${head.statusText}`,
-            { status: head.status },
-          );
-        }
-        if (reader.buffered > 0) {
-          throw new HttpProxyError(
-            `Cannot open a tunnel to ${authority}: proxy ${proxy.host} sent data before the TLS handshake`,
-            { status: head.status },
-          );
-        }
-        return conn;
-      } catch (error) {
-        conn.close();
-        if (error instanceof HttpProxyError || error instanceof HttpTimeoutError) throw error;
-        if (error instanceof TimeoutError) {
-          throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
-        }
-        throw error;
-      }
-    }
   }
 
   #pool(key: string): Pool {
