@@ -159,14 +159,12 @@ const baseCases: Case[] = [
   {
     group: "download",
     client: "ftplib retrbinary 64 KiB",
-    run: () =>
-      child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
+    run: () => child("python3", ["ftp_ftplib_child.py", "download", port, "big.bin"]),
   },
   {
     group: "download",
     client: "basic-ftp (Node)",
-    run: () =>
-      child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
+    run: () => child("node", ["ftp_basic_child.mjs", "download", port, "big.bin"]),
   },
   {
     group: "download to a file",
@@ -332,8 +330,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const rates = (c: Case) =>
-  samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
+const rates = (c: Case) => samples.get(c)!.map((r) => r.bytes / 1e6 / r.seconds);
 const mbps = (c: Case) => median(rates(c));
 const range = (c: Case) =>
   `${Math.min(...rates(c)).toFixed(0)}–${Math.max(...rates(c)).toFixed(0)}`;
@@ -343,11 +340,8 @@ function ratios(ours: Case, c: Case): string {
   const a = rates(ours);
   const b = rates(c);
   const sorted = a.map((x, i) => x / b[i]!).sort((x, y) => x - y);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-  return `${median(sorted).toFixed(2)} (${at(0.25).toFixed(2)}–${
-    at(0.75).toFixed(2)
-  })`;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+  return `${median(sorted).toFixed(2)} (${at(0.25).toFixed(2)}–${at(0.75).toFixed(2)})`;
 }
 console.log(
   `FTP 256 MB over loopback against vsftpd (port ${port}), median of ${rounds} rounds\n`,
@@ -364,9 +358,9 @@ for (const group of groups) {
   for (const c of inGroup) {
     const ratio = c.client.startsWith("ours") ? "" : ratios(ours, c);
     console.log(
-      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${
-        range(c)
-      } | ${ratio} | ${rss(c).toFixed(0)} |`,
+      `| ${group} | ${c.client} | ${mbps(c).toFixed(0)} | ${range(c)} | ${ratio} | ${
+        rss(c).toFixed(0)
+      } |`,
     );
   }
 }
