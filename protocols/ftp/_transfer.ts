@@ -9,7 +9,7 @@
  * @module
  */
 import type { Conn, Listener, TlsOptions } from "../_core/transport.ts";
-import { connect, listen, startTls } from "../_core/transport.ts";
+import { listen, startTls } from "../_core/transport.ts";
 import type { Session } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { ConnectionClosedError, LimitError, TimeoutError } from "../_core/errors.ts";
@@ -35,6 +35,10 @@ export interface TransferContext {
   passive: boolean;
   trustPasvAddress: boolean;
   activeHost: string | undefined;
+  /** Where passive data connections go (unless PASV's address is trusted); the control connection's peer by default. */
+  passiveHost: string | undefined;
+  /** Opens a passive data connection (directly, or through the proxy). */
+  connectData: (hostname: string, port: number) => Promise<Conn>;
   timeoutMs: number;
   /** The byte budget of one control reply. */
   maxReplyBytes: number;
@@ -77,7 +81,7 @@ const PERMANENT = (code: number) => code >= 500;
 
 async function passiveAddress(ctx: TransferContext, what: string): Promise<[string, number]> {
   const { session } = ctx;
-  const controlHost = plainHost(session.conn.remoteAddr.hostname);
+  const controlHost = ctx.passiveHost ?? plainHost(session.conn.remoteAddr.hostname);
   if (ctx.caps.epsv) {
     await session.send("EPSV");
     const reply = await readReply(ctx, "EPSV");
@@ -221,7 +225,7 @@ export class DataTransfer {
     try {
       if (ctx.passive) {
         const [host, port] = await passiveAddress(ctx, what);
-        data = await connect({ hostname: host, port, timeoutMs: ctx.timeoutMs });
+        data = await ctx.connectData(host, port);
       } else {
         const host = ctx.activeHost ?? plainHost(session.conn.localAddr.hostname);
         listener = await listen({ hostname: host, port: 0 });

@@ -5,11 +5,12 @@
  * @module
  */
 import type { Conn, TlsOptions } from "../_core/transport.ts";
-import { connect } from "../_core/transport.ts";
+import { connect, startTls } from "../_core/transport.ts";
 import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type TranscriptEntry } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { AuthenticationError, LimitError, TlsError } from "../_core/errors.ts";
+import { withDeadline } from "../_core/deadline.ts";
 import {
   assertSafeArgument,
   bodyChunks,
@@ -26,6 +27,7 @@ import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
 import { parseByteCount } from "./_values.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
+import { HttpProxyAuthenticator, openHttpTunnel } from "../http/_tunnel.ts";
 import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
 import {
@@ -96,6 +98,15 @@ export interface FtpClientOptions {
   trustPasvAddress?: boolean;
   /** The local address to listen on and announce in active mode. @default {the control connection's local address} */
   activeHost?: string;
+  /**
+   * An HTTP proxy to tunnel through (CONNECT), as
+   * `http://[user:password@]host:port`: the control connection and every
+   * passive data connection go through it, and FTPS runs end to end inside
+   * the tunnels. Basic proxy authentication, or Digest when the proxy asks
+   * for it. Passive mode only (in active mode the server would connect to
+   * us directly). Not read from the environment.
+   */
+  proxy?: string | URL;
   /** The longest any network wait may take, in milliseconds (idle time on data channels). @default {30000} */
   timeoutMs?: number;
   /** Cancels connecting and logging in. */
@@ -294,6 +305,52 @@ class Progress {
   }
 }
 
+/** Opens a plain connection to an FTP host: directly, or through the proxy. */
+type FtpConnector = (
+  hostname: string,
+  port: number,
+  signal: AbortSignal | undefined,
+) => Promise<Conn>;
+
+function ftpConnector(options: FtpClientOptions, timeoutMs: number): FtpConnector {
+  if (options.proxy === undefined) {
+    return (hostname, port, signal) => connect({ hostname, port, signal, timeoutMs });
+  }
+  if (options.passive === false) {
+    throw new InvalidArgumentError(
+      "Cannot connect through a proxy in active mode: the server would connect to us directly; use passive mode",
+    );
+  }
+  let proxy: URL;
+  try {
+    proxy = new URL(options.proxy);
+  } catch {
+    throw new InvalidArgumentError(`Cannot connect: the proxy "${options.proxy}" is not a URL`);
+  }
+  // One authentication state for every tunnel: a Digest challenge learnt
+  // on the control connection answers the data connections' tunnels too.
+  const auth = new HttpProxyAuthenticator(proxy);
+  return (hostname, port, signal) =>
+    openHttpTunnel(proxy, hostname, port, { signal, timeoutMs, auth, serverSpeaksFirst: true });
+}
+
+/** Starts TLS on a new tunnel (implicit FTPS), closing it on failure. */
+function startTlsOrClose(
+  conn: Conn,
+  tls: TlsOptions & { hostname: string },
+  deadline: { signal: AbortSignal | undefined; timeoutMs: number },
+): Promise<Conn> {
+  return withDeadline(
+    (async () => await startTls(conn, tls))(),
+    `start TLS with "${tls.hostname}"`,
+    deadline,
+    () => conn.close(),
+  ).catch((error) => {
+    conn.close();
+    throw error;
+  });
+}
+
 function redact(line: string): string {
   return /^(PASS|ACCT) /i.test(line) ? `${line.slice(0, 4)} ****` : line;
 }
@@ -339,13 +396,16 @@ export class FtpClient {
   #mlsd = true;
   readonly #caps = { epsv: true, eprt: true };
   #welcome: string[] = [];
+  readonly #connector: FtpConnector;
 
   private constructor(
     session: Session,
     options: FtpClientOptions,
     tlsMode: TlsMode,
     tlsOptions: TlsOptions,
+    connector: FtpConnector,
   ) {
+    this.#connector = connector;
     this.#session = session;
     this.#options = options;
     this.#tlsMode = tlsMode;
@@ -390,19 +450,29 @@ export class FtpClient {
     // Plain unless FTPS is named (or the port is 990): see the `tls` option.
     const mode = named ?? (port === 990 ? "implicit" : "none");
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const conn: Conn = await connect({
-      hostname: options.hostname,
-      port,
-      tls: mode === "implicit" ? { ...tlsOptions } : undefined,
-      signal: options.signal,
-      timeoutMs,
-    });
+    const connector = ftpConnector(options, timeoutMs);
+    const conn = options.proxy === undefined
+      ? await connect({
+        hostname: options.hostname,
+        port,
+        tls: mode === "implicit" ? { ...tlsOptions } : undefined,
+        signal: options.signal,
+        timeoutMs,
+      })
+      : await connector(options.hostname, port, options.signal).then((tunnel) =>
+        mode === "implicit"
+          ? startTlsOrClose(tunnel, { ...tlsOptions, hostname: options.hostname }, {
+            signal: options.signal,
+            timeoutMs,
+          })
+          : tunnel
+      );
     const session = new Session(conn, options.hostname, {
       timeoutMs,
       onTranscript: options.onTranscript,
       maxLineBytes: MAX_LINE_BYTES,
     });
-    const client = new FtpClient(session, options, mode, tlsOptions);
+    const client = new FtpClient(session, options, mode, tlsOptions, connector);
     try {
       await session.run({ signal: options.signal }, () => client.#start());
     } catch (error) {
@@ -1030,6 +1100,10 @@ export class FtpClient {
       passive: options.passive ?? true,
       trustPasvAddress: options.trustPasvAddress ?? false,
       activeHost: options.activeHost,
+      // Through a proxy the control connection's peer is the proxy: passive
+      // data connections go to the server's name instead.
+      passiveHost: options.proxy === undefined ? undefined : options.hostname,
+      connectData: (hostname, port) => this.#connector(hostname, port, undefined),
       timeoutMs: this.#session.timeoutMs,
       maxReplyBytes: this.#maxReplyBytes,
       caps: this.#caps,

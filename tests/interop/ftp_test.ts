@@ -16,6 +16,7 @@ import {
   LimitError,
   parseList,
 } from "../../protocols/ftp/mod.ts";
+import { HttpTestServer } from "../../protocols/http/mod.ts";
 
 const RUN = process.env.PORTLINE_INTEROP_DIR ?? ".interop";
 const CA = await readFile(`${RUN}/certs/ca.pem`, "utf8");
@@ -327,4 +328,30 @@ Deno.test("interop FTP: recursive upload and download of a tree", async () => {
   } finally {
     await rm(dir, { recursive: true });
   }
+});
+
+Deno.test("interop FTP: through an HTTP proxy (CONNECT tunnels), plain and FTPS, the 256 MB file's SHA-256", async () => {
+  await using proxy = await HttpTestServer.start({ proxy: { username: "px", password: "pw" } });
+  const via = `http://px:pw@127.0.0.1:${proxy.port}`;
+  for (
+    const [port, options] of [
+      [VSFTPD, {}],
+      [PROFTPD_RELAXED, STARTTLS],
+    ] as [number, Partial<FtpClientOptions>][]
+  ) {
+    await withClient(port, { ...options, proxy: via }, async (client) => {
+      const data = new Uint8Array(2_000_001).map((_, i) => (i * 11) & 255);
+      const path = `upload/proxy-${port}.bin`;
+      await client.upload(path, data);
+      assert.deepEqual(await client.downloadBytes(path), data);
+      await client.remove(path);
+      if (port === VSFTPD) {
+        assert.deepEqual(await sha256Of(await client.download("big.bin")), [BIG_SHA256, BIG_SIZE]);
+      }
+    });
+  }
+  // Each session: one control tunnel and one per transfer, all to the server's name.
+  assert.ok(proxy.proxyLog.every((a) => /^localhost:\d+$/.test(a)), proxy.proxyLog.join(" "));
+  assert.equal(proxy.proxyLog.filter((a) => a === `localhost:${VSFTPD}`).length, 1);
+  assert.equal(proxy.proxyLog.length, 7);
 });
