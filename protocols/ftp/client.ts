@@ -325,7 +325,13 @@ function ftpConnector(options: FtpClientOptions, timeoutMs: number): FtpConnecto
   try {
     proxy = new URL(options.proxy);
   } catch {
-    throw new InvalidArgumentError(`Cannot connect: the proxy "${options.proxy}" is not a URL`);
+    // Not quoted back: the text may hold the proxy's password.
+    throw new InvalidArgumentError("Cannot connect: the proxy option is not a URL");
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new InvalidArgumentError(
+      `Cannot connect through a "${proxy.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
+    );
   }
   // One authentication state for every tunnel: a Digest challenge learnt
   // on the control connection answers the data connections' tunnels too.
@@ -436,7 +442,10 @@ export class FtpClient {
    * refused, handshake or certificate failure).
    * @throws {TypeError} When `tls` names an unknown mode, or the removed
    * `secure` option is passed.
-   * @throws {ConnectError} When the server cannot be reached.
+   * @throws {ConnectError} When the server (or the proxy) cannot be reached.
+   * @throws {HttpProxyError} When the proxy refuses the tunnel (`status`).
+   * @throws {InvalidArgumentError} When `proxy` is no URL, or is combined
+   * with active mode.
    */
   static async connect(options: FtpClientOptions): Promise<FtpClient> {
     if ("secure" in options) {

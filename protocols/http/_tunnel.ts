@@ -144,7 +144,13 @@ export async function openHttpTunnel(
   port: number,
   options: HttpTunnelOptions,
 ): Promise<Conn> {
-  if (proxy.protocol !== "http:") {
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpProxyError(
+      `Cannot open a tunnel through a "${proxy.protocol}" proxy: only http:// proxies are supported`,
+      { status: 0 },
+    );
+  }
+  if (proxy.protocol === "https:") {
     throw new HttpProxyError(
       `Cannot open a tunnel through ${proxy.host}: TLS inside a TLS proxy connection is not supported; use an http:// proxy`,
       { status: 0 },

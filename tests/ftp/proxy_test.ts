@@ -202,8 +202,13 @@ Deno.test("FtpClient proxy: refusals are typed errors, active mode is refused be
         error instanceof InvalidArgumentError && /active mode/.test(error.message),
     );
     await assert.rejects(
-      FtpClient.connect({ ...base, proxy: "not a url" }),
-      InvalidArgumentError,
+      FtpClient.connect({ ...base, proxy: "http://px:s3cret@[bad" }),
+      (error: unknown) => error instanceof InvalidArgumentError && !/s3cret/.test(error.message),
+    );
+    await assert.rejects(
+      FtpClient.connect({ ...base, proxy: "socks5://127.0.0.1:1080" }),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError && /only HTTP proxies/.test(error.message),
     );
     // A host name that would inject a header into the CONNECT request.
     await assert.rejects(
