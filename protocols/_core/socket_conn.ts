@@ -194,7 +194,22 @@ export class SocketConn implements Conn {
 
   /** Sends FIN; reads continue. */
   closeWrite(): Promise<void> {
-    return new Promise((resolve) => this.#socket.end(resolve));
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed) {
+      return Promise.reject(
+        new ConnectionClosedError("Cannot half-close: the connection is closed"),
+      );
+    }
+    return new Promise((resolve) => {
+      // end()'s callback never comes when the socket is destroyed before
+      // it finishes (Node 20), so its closing ends the wait too.
+      const done = () => {
+        socket.off("close", done);
+        resolve();
+      };
+      socket.once("close", done);
+      socket.end(done);
+    });
   }
 
   /** Closes at once. */

@@ -326,3 +326,38 @@ Deno.test("transport_node listen() accepts in order and ends iteration on close(
   assert.deepEqual(seen, ["one", "two"]);
   assert.equal(await listener.accept(), null);
 });
+
+Deno.test("transport_node closeWrite() settles on a closed or finished connection (no hang)", async () => {
+  // Node 20 never calls end()'s callback on a socket destroyed before it
+  // ended: a closeWrite() after close() (a proxy tearing its tunnels down)
+  // used to wait for ever, with nothing left to keep the process alive.
+  const server = await nodeServer(net.createServer(), (socket) => socket.end("bye\r\n"));
+  try {
+    const settle = async (promise: Promise<void>): Promise<string> => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<string>((resolve) =>
+        timer = setTimeout(() => resolve("hung"), 2000)
+      );
+      try {
+        return await Promise.race([
+          promise.then(() => "ended", (error) => (error as Error).constructor.name),
+          hung,
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const closed = await connect({ hostname: "127.0.0.1", port: server.port });
+    closed.close();
+    assert.equal(await settle(closed.closeWrite()), "ConnectionClosedError");
+    // The peer said goodbye and closed first; our socket closes itself then.
+    for (let i = 0; i < 20; i++) {
+      const conn = await connect({ hostname: "127.0.0.1", port: server.port });
+      assert.equal(await readAll(conn), "bye\r\n");
+      assert.notEqual(await settle(conn.closeWrite()), "hung", `round ${i}`);
+      conn.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
