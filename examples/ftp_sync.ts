@@ -6,7 +6,7 @@
  *
  *   deno run -A examples/ftp_sync.ts --host ftp.example.org --user alice \
  *     --password secret --remote /pub --local ./mirror [--tls starttls|implicit|none]
- *     [--ca ca.pem] [--parallel 3] [--active]
+ *     [--ca ca.pem] [--parallel 3] [--active] [--proxy http://user:pass@proxy:3128]
  *
  * Against the interop vsftpd: --host localhost --port 12121 --user ftpuser
  * --password ftppass --remote tree --local /tmp/mirror --tls starttls
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     local: { type: "string", default: "./mirror" },
     parallel: { type: "string", default: "1" },
     active: { type: "boolean", default: false },
+    // An HTTP proxy: every connection becomes a CONNECT tunnel (passive mode).
+    proxy: { type: "string" },
   },
 });
 
@@ -40,6 +42,7 @@ const options = {
   user: values.user,
   password: values.password,
   passive: !values.active,
+  proxy: values.proxy,
   // Plain FTP unless a mode is named (or the port is 990); a misspelt mode is
   // rejected with a TypeError.
   tls: {
