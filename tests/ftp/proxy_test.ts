@@ -250,3 +250,26 @@ Deno.test("FtpClient proxy: a proxy that never answers times out, and a signal c
     await accepting;
   }
 });
+
+Deno.test("FtpClient proxy: the pool of a recursive download tunnels too (clone keeps the proxy)", async () => {
+  await using proxy = await HttpTestServer.start({ proxy: { ...PROXY_USER } });
+  const { mkdtemp, readFile, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const local = await mkdtemp(`${tmpdir()}/portline-ftp-proxy-`);
+  try {
+    await withFtp({
+      client: { proxy: proxyUrl(proxy.port) },
+      files: { "/t/a.txt": "a", "/t/b.txt": "bb", "/t/sub/c.txt": "ccc", "/t/sub/d.txt": "dddd" },
+    }, async ({ server, client }) => {
+      const result = await client.downloadDir("t", `${local}/copy`, { concurrency: 3 });
+      assert.equal(result.files, 4);
+      assert.equal(await readFile(`${local}/copy/sub/d.txt`, "utf8"), "dddd");
+      // Every control connection (this client's and the pool's) came through the proxy.
+      const controls = proxy.proxyLog.filter((a) => a === `127.0.0.1:${server.port}`);
+      assert.ok(controls.length >= 2, proxy.proxyLog.join(" "));
+      assert.ok(proxy.requests.every((r) => /^Basic /.test(r.header("proxy-authorization") ?? "")));
+    });
+  } finally {
+    await rm(local, { recursive: true });
+  }
+});
