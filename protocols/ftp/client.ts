@@ -5,12 +5,11 @@
  * @module
  */
 import type { Conn, TlsOptions } from "../_core/transport.ts";
-import { connect, startTls } from "../_core/transport.ts";
+import { connect } from "../_core/transport.ts";
 import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type TranscriptEntry } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
 import { AuthenticationError, LimitError, TlsError } from "../_core/errors.ts";
-import { withDeadline } from "../_core/deadline.ts";
 import {
   assertSafeArgument,
   bodyChunks,
@@ -27,7 +26,7 @@ import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
 import { parseByteCount } from "./_values.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
-import { HttpProxyAuthenticator, openHttpTunnel } from "../http/_tunnel.ts";
+import { connectThroughProxy, HttpProxyAuthenticator, parseProxyOption } from "../http/_tunnel.ts";
 import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
 import {
@@ -312,49 +311,30 @@ type FtpConnector = (
   signal: AbortSignal | undefined,
 ) => Promise<Conn>;
 
-function ftpConnector(options: FtpClientOptions, timeoutMs: number): FtpConnector {
+/**
+ * How a client opens connections: directly, or through its proxy with one
+ * authentication state for every tunnel (a Digest challenge learnt on the
+ * control connection answers the data connections' tunnels too).
+ */
+function ftpConnector(options: FtpClientOptions, timeoutMs: number): {
+  connect: FtpConnector;
+  proxy?: { url: URL; auth: HttpProxyAuthenticator };
+} {
   if (options.proxy === undefined) {
-    return (hostname, port, signal) => connect({ hostname, port, signal, timeoutMs });
+    return { connect: (hostname, port, signal) => connect({ hostname, port, signal, timeoutMs }) };
   }
   if (options.passive === false) {
     throw new InvalidArgumentError(
       "Cannot connect through a proxy in active mode: the server would connect to us directly; use passive mode",
     );
   }
-  let proxy: URL;
-  try {
-    proxy = new URL(options.proxy);
-  } catch {
-    // Not quoted back: the text may hold the proxy's password.
-    throw new InvalidArgumentError("Cannot connect: the proxy option is not a URL");
-  }
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
-    throw new InvalidArgumentError(
-      `Cannot connect through a "${proxy.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
-    );
-  }
-  // One authentication state for every tunnel: a Digest challenge learnt
-  // on the control connection answers the data connections' tunnels too.
-  const auth = new HttpProxyAuthenticator(proxy);
-  return (hostname, port, signal) =>
-    openHttpTunnel(proxy, hostname, port, { signal, timeoutMs, auth, serverSpeaksFirst: true });
-}
-
-/** Starts TLS on a new tunnel (implicit FTPS), closing it on failure. */
-function startTlsOrClose(
-  conn: Conn,
-  tls: TlsOptions & { hostname: string },
-  deadline: { signal: AbortSignal | undefined; timeoutMs: number },
-): Promise<Conn> {
-  return withDeadline(
-    (async () => await startTls(conn, tls))(),
-    `start TLS with "${tls.hostname}"`,
-    deadline,
-    () => conn.close(),
-  ).catch((error) => {
-    conn.close();
-    throw error;
-  });
+  const url = parseProxyOption(options.proxy);
+  const auth = new HttpProxyAuthenticator(url);
+  return {
+    connect: (hostname, port, signal) =>
+      connectThroughProxy(url, hostname, port, { signal, timeoutMs, auth }),
+    proxy: { url, auth },
+  };
 }
 
 function redact(line: string): string {
@@ -460,7 +440,7 @@ export class FtpClient {
     const mode = named ?? (port === 990 ? "implicit" : "none");
     const timeoutMs = options.timeoutMs ?? 30_000;
     const connector = ftpConnector(options, timeoutMs);
-    const conn = options.proxy === undefined
+    const conn = connector.proxy === undefined
       ? await connect({
         hostname: options.hostname,
         port,
@@ -468,20 +448,18 @@ export class FtpClient {
         signal: options.signal,
         timeoutMs,
       })
-      : await connector(options.hostname, port, options.signal).then((tunnel) =>
-        mode === "implicit"
-          ? startTlsOrClose(tunnel, { ...tlsOptions, hostname: options.hostname }, {
-            signal: options.signal,
-            timeoutMs,
-          })
-          : tunnel
-      );
+      : await connectThroughProxy(connector.proxy.url, options.hostname, port, {
+        signal: options.signal,
+        timeoutMs,
+        auth: connector.proxy.auth,
+        tls: mode === "implicit" ? { ...tlsOptions, hostname: options.hostname } : undefined,
+      });
     const session = new Session(conn, options.hostname, {
       timeoutMs,
       onTranscript: options.onTranscript,
       maxLineBytes: MAX_LINE_BYTES,
     });
-    const client = new FtpClient(session, options, mode, tlsOptions, connector);
+    const client = new FtpClient(session, options, mode, tlsOptions, connector.connect);
     try {
       await session.run({ signal: options.signal }, () => client.#start());
     } catch (error) {

@@ -1,12 +1,20 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * CONNECT tunnels through an HTTP proxy (RFC 9110 §9.3.6), with Basic or
- * Digest proxy authentication: used by the agent for `https:` URLs and by
- * the FTP client for its control and data connections.
+ * Digest proxy authentication: used by the agent for `https:` URLs, and by
+ * the FTP, SMTP and POP3 clients' `proxy` option.
  *
  * @module
  */
-import { BufferedReader, type Conn, TimeoutError } from "../_core/mod.ts";
+import {
+  BufferedReader,
+  type Conn,
+  InvalidArgumentError,
+  startTls,
+  TimeoutError,
+  type TlsOptions,
+  withDeadline,
+} from "../_core/mod.ts";
 import { prefixConn } from "../_core/prefixed_conn.ts";
 import { connectTimed } from "./_connect.ts";
 import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
@@ -218,5 +226,79 @@ export async function openHttpTunnel(
       }
       throw error;
     }
+  }
+}
+
+/**
+ * Reads a client's `proxy` option: an `http://` (or, refused later, an
+ * `https://`) URL. The errors never quote the text: it may hold a password.
+ *
+ * @param value The option.
+ * @returns The URL.
+ * @throws {InvalidArgumentError} When it is no URL, or names another scheme.
+ */
+export function parseProxyOption(value: string | URL): URL {
+  let proxy: URL;
+  try {
+    proxy = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("Cannot connect: the proxy option is not a URL");
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new InvalidArgumentError(
+      `Cannot connect through a "${proxy.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
+    );
+  }
+  return proxy;
+}
+
+/** Options of {@linkcode connectThroughProxy}. */
+export interface ProxyConnectOptions {
+  /** Cancels connecting, the proxy's answer and the TLS handshake. */
+  signal?: AbortSignal | undefined;
+  /** The longest wait for each of those steps. */
+  timeoutMs: number;
+  /** The proxy's authentication state, shared by a client's tunnels. */
+  auth?: HttpProxyAuthenticator;
+  /** Implicit TLS inside the tunnel (the client speaks first then). */
+  tls?: (TlsOptions & { hostname: string }) | undefined;
+}
+
+/**
+ * A connection to `hostname:port` through a CONNECT tunnel, with implicit
+ * TLS started inside it when asked: what a mail or file client needs in
+ * place of `connect()`. A server that speaks first (a greeting) may send
+ * it together with the proxy's answer.
+ *
+ * @param proxy The proxy URL.
+ * @param hostname The server.
+ * @param port Its port.
+ * @param options Timeout, signal, authentication, implicit TLS.
+ * @returns The connection.
+ */
+export async function connectThroughProxy(
+  proxy: URL,
+  hostname: string,
+  port: number,
+  options: ProxyConnectOptions,
+): Promise<Conn> {
+  const { signal, timeoutMs, tls } = options;
+  const tunnel = await openHttpTunnel(proxy, hostname, port, {
+    signal,
+    timeoutMs,
+    auth: options.auth,
+    serverSpeaksFirst: tls === undefined,
+  });
+  if (tls === undefined) return tunnel;
+  try {
+    return await withDeadline(
+      (async () => await startTls(tunnel, tls))(),
+      `start TLS with "${tls.hostname}" through the proxy`,
+      { signal, timeoutMs },
+      () => tunnel.close(),
+    );
+  } catch (error) {
+    tunnel.close();
+    throw error;
   }
 }

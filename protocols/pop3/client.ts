@@ -44,6 +44,7 @@ import {
 } from "./_wire.ts";
 import { authenticate, loginApop, loginUser } from "./_login.ts";
 import { guardBody, hint } from "./_body.ts";
+import { connectThroughProxy, parseProxyOption } from "../http/_tunnel.ts";
 
 /** How to reach and greet a POP3 server. */
 export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
@@ -83,6 +84,13 @@ export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
   utf8?: boolean;
   /** Log in right after connecting. */
   auth?: Pop3Credentials;
+  /**
+   * An HTTP proxy to tunnel through (CONNECT), as
+   * `http://[user:password@]host:port`; TLS (STLS or implicit) runs end to
+   * end inside the tunnel. Basic proxy authentication, or Digest when the
+   * proxy asks for it. Not read from the environment.
+   */
+  proxy?: string | URL;
 }
 
 /** Progress of a retrieval. */
@@ -289,7 +297,9 @@ export class Pop3Client {
    * @throws {TlsError} When TLS fails, or is required (`tls: "implicit"` or
    *   `"starttls"`, `requireTls`) and not offered.
    * @throws {TypeError} When `tls` names an unknown mode.
-   * @throws {InvalidArgumentError} When `requireTls` is combined with `tls: "none"`.
+   * @throws {InvalidArgumentError} When `requireTls` is combined with `tls: "none"`,
+   *   or `proxy` is no HTTP proxy URL.
+   * @throws {HttpProxyError} When the proxy refuses the tunnel.
    * @throws {Pop3ReplyError} When the greeting is `-ERR`.
    * @throws {Pop3AuthenticationError} When the login is refused.
    */
@@ -298,15 +308,23 @@ export class Pop3Client {
     assertTlsCombination(named, options);
     const port = options.port ?? (named === "implicit" ? 995 : 110);
     const mode = pop3TlsMode(named, port);
+    const proxy = options.proxy === undefined ? undefined : parseProxyOption(options.proxy);
+    const timeoutMs = options.timeoutMs ?? 30_000;
     let conn: Conn;
     try {
-      conn = await connect({
-        hostname: options.hostname,
-        port,
-        tls: mode === "implicit" ? { ...tls } : false,
-        ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: options.timeoutMs ?? 30_000,
-      });
+      conn = proxy === undefined
+        ? await connect({
+          hostname: options.hostname,
+          port,
+          tls: mode === "implicit" ? { ...tls } : false,
+          ...(options.signal ? { signal: options.signal } : {}),
+          timeoutMs,
+        })
+        : await connectThroughProxy(proxy, options.hostname, port, {
+          signal: options.signal,
+          timeoutMs,
+          tls: mode === "implicit" ? { ...tls, hostname: options.hostname } : undefined,
+        });
     } catch (error) {
       throw hint(error, port, mode);
     }

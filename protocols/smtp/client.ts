@@ -23,6 +23,7 @@ import {
 } from "./transaction.ts";
 import { probeSmtpPort } from "./tls_probe.ts";
 import { readSmtpGreeting } from "./greeting.ts";
+import { connectThroughProxy, parseProxyOption } from "../http/_tunnel.ts";
 import { smtpDefaultPort, smtpTlsMode } from "./_tls_defaults.ts";
 import { type SmtpMessageInput, toSmtpMail } from "./message.ts";
 
@@ -65,6 +66,13 @@ export interface SmtpClientOptions extends SessionOptions {
    * @default {1500}
    */
   tlsProbeDelayMs?: number;
+  /**
+   * An HTTP proxy to tunnel through (CONNECT), as
+   * `http://[user:password@]host:port`; TLS (STARTTLS or implicit) runs end
+   * to end inside the tunnel. Basic proxy authentication, or Digest when
+   * the proxy asks for it. Not with `path`; not read from the environment.
+   */
+  proxy?: string | URL;
   /** Aborts connecting. */
   signal?: AbortSignal;
 }
@@ -144,7 +152,10 @@ export class SmtpClient {
    * @param options Server, TLS, credentials, timeouts and transcript hook.
    * @returns The connected client.
    * @throws {TlsError} When TLS fails, is required and not offered, or the mode does not match the port.
-   * @throws {ConnectError} When the server cannot be reached.
+   * @throws {ConnectError} When the server (or the proxy) cannot be reached.
+   * @throws {HttpProxyError} When the proxy refuses the tunnel.
+   * @throws {InvalidArgumentError} When `proxy` is no HTTP proxy URL, or
+   *   is combined with `path`.
    * @throws {SmtpReplyError} When the server refuses the session.
    * @throws {AuthenticationError} When authentication fails.
    */
@@ -206,16 +217,32 @@ export class SmtpClient {
     const where = options.path !== undefined
       ? { path: options.path }
       : { hostname: this.#hostname, port: this.#port };
+    if (options.proxy !== undefined && options.path !== undefined) {
+      throw new InvalidArgumentError("Cannot connect to a Unix socket through a proxy");
+    }
+    const proxy = options.proxy === undefined ? undefined : parseProxyOption(options.proxy);
     let conn: Conn;
     try {
-      conn = await connect({
-        ...where,
-        tls: mode === "implicit" ? { ...tlsOptions(options) } : undefined,
-        signal: options.signal,
-        timeoutMs,
-      });
+      conn = proxy === undefined
+        ? await connect({
+          ...where,
+          tls: mode === "implicit" ? { ...tlsOptions(options) } : undefined,
+          signal: options.signal,
+          timeoutMs,
+        })
+        : await connectThroughProxy(proxy, this.#hostname, this.#port, {
+          signal: options.signal,
+          timeoutMs,
+          tls: mode === "implicit"
+            ? { ...tlsOptions(options), hostname: this.#hostname }
+            : undefined,
+        });
     } catch (error) {
-      if (mode === "implicit" && error instanceof TlsError && options.path === undefined) {
+      // The probe connects directly: never around a proxy.
+      if (
+        mode === "implicit" && error instanceof TlsError && options.path === undefined &&
+        proxy === undefined
+      ) {
         const kind = await probeSmtpPort(this.#hostname, this.#port, {
           timeoutMs: Math.min(timeoutMs, 3000),
           signal: options.signal,
@@ -236,7 +263,7 @@ export class SmtpClient {
         this.#greeting = await readSmtpGreeting(session, {
           hostname: this.#hostname,
           port: this.#port,
-          probeDelayMs: mode === "implicit" || options.path !== undefined
+          probeDelayMs: mode === "implicit" || options.path !== undefined || proxy !== undefined
             ? 0
             : options.tlsProbeDelayMs ?? 1500,
           timeoutMs,

@@ -5,6 +5,7 @@
 // sends CRLF, so files are compared after LF → CRLF.
 import assert from "../_assert.ts";
 import { LimitError } from "../../protocols/_core/mod.ts";
+import { HttpTestServer } from "../../protocols/http/mod.ts";
 import { join } from "node:path";
 import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -364,4 +365,20 @@ Deno.test("examples/pop3_fetch.ts saves every message and deletes at QUIT", asyn
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+});
+
+Deno.test("dovecot through an HTTP proxy: STLS on 11110 and POP3S on 11995", async () => {
+  const messages = await seed();
+  await using proxy = await HttpTestServer.start({ proxy: { username: "px", password: "pw" } });
+  const via = `http://px:pw@127.0.0.1:${proxy.port}`;
+  for (const extra of [{}, { port: 11995, tls: { mode: "implicit" as const, caCerts: [CA] } }]) {
+    const client = await connect({ ...extra, proxy: via });
+    try {
+      assert.equal(client.secure, true);
+      assert.equal((await client.stat()).count, messages.size);
+    } finally {
+      await client.close();
+    }
+  }
+  assert.deepEqual(proxy.proxyLog, ["127.0.0.1:11110", "127.0.0.1:11995"]);
 });

@@ -11,6 +11,7 @@ import assert from "../_assert.ts";
 import { readFileSync } from "node:fs";
 import { TlsError } from "../../protocols/_core/mod.ts";
 import { MailMessage, parseMail } from "../../protocols/mail/mod.ts";
+import { HttpTestServer } from "../../protocols/http/mod.ts";
 import {
   LmtpClient,
   SmtpClient,
@@ -337,4 +338,20 @@ Deno.test("examples/smtp_send.ts sends an attachment through postfix", async () 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("postfix through an HTTP proxy: STARTTLS + AUTH on 12525, implicit TLS on 12465", async () => {
+  await using proxy = await HttpTestServer.start({ proxy: { username: "px", password: "pw" } });
+  const via = `http://px:pw@127.0.0.1:${proxy.port}`;
+  for (
+    const extra of [{}, { port: IMPLICIT_PORT, tls: { mode: "implicit" as const, caCerts: [CA] } }]
+  ) {
+    await using client = await SmtpClient.connect(options({ ...extra, proxy: via }));
+    assert.equal(client.secure, true);
+    const id = marker();
+    const body = simple(id);
+    await client.sendMail({ from: "ann@example.org", to: ["bob@portline.test"], body });
+    assert.equal(withoutTrace(await delivered("bob", id)), body);
+  }
+  assert.equal(proxy.proxyLog.length, 2);
 });
