@@ -3,7 +3,7 @@
 // random chunks, and recording how a run ended so that runs over different
 // chunkings can be compared.
 import assert from "../_assert.ts";
-import { connect, ConnectionClosedError } from "../../protocols/_core/mod.ts";
+import { type Conn, connect, ConnectionClosedError, listen } from "../../protocols/_core/mod.ts";
 import { fuzzInputs, isExpectedError, latin1Bytes, Random } from "../_fuzz.ts";
 
 /**
@@ -142,4 +142,39 @@ export async function* conversations(options: {
 /** That a fuzz run reached each of `expected` (its inputs got past the greeting). */
 export function assertReached(seen: Set<string>, expected: readonly string[]): void {
   for (const kind of expected) assert.ok(seen.has(kind), `no ${kind} in ${[...seen].sort()}`);
+}
+
+/**
+ * A loopback server running `serve` on each accepted connection (which is
+ * closed when `serve` ends); `close()` stops accepting, closes the open
+ * connections and waits for every `serve` to end.
+ */
+export async function scriptedServer(
+  serve: (conn: Conn) => Promise<void>,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const listener = await listen({ hostname: "127.0.0.1", port: 0 });
+  const conns = new Set<Conn>();
+  const done: Promise<void>[] = [];
+  const accepting = (async () => {
+    for (;;) {
+      const conn = await listener.accept().catch(() => null);
+      if (conn === null) return;
+      conns.add(conn);
+      done.push(
+        serve(conn).catch(() => {}).finally(() => {
+          conn.close();
+          conns.delete(conn);
+        }),
+      );
+    }
+  })();
+  return {
+    port: listener.addr.port,
+    async close() {
+      listener.close();
+      for (const conn of conns) conn.close();
+      await accepting;
+      await Promise.all(done);
+    },
+  };
 }

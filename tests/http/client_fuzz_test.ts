@@ -5,7 +5,8 @@
 // the same origin.
 import assert from "../_assert.ts";
 import { fuzzAsync, isExpectedError, latin1Bytes, Random } from "../_fuzz.ts";
-import { type Conn, listen, PortlineError } from "../../protocols/_core/mod.ts";
+import { PortlineError } from "../../protocols/_core/mod.ts";
+import { scriptedServer, within } from "../core/_chunks.ts";
 import {
   HttpAgent,
   type HttpAgentRequest,
@@ -40,80 +41,42 @@ const GOOD = latin1Bytes("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood");
  * the current fuzzed bytes, split at random, then closes its side.
  */
 async function hostileServer(random: Random) {
-  const listener = await listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Conn>();
   let current: Uint8Array = new Uint8Array();
-  const serve = async (conn: Conn) => {
+  const server = await scriptedServer(async (conn) => {
     const buf = new Uint8Array(8192);
     let pending = "";
-    try {
-      for (;;) {
-        let end;
-        while ((end = pending.indexOf("\r\n\r\n")) === -1) {
-          const n = await conn.read(buf);
-          if (n === null) return;
-          pending += String.fromCharCode(...buf.subarray(0, n));
-        }
-        const head = pending.slice(0, end);
-        pending = pending.slice(end + 4);
-        if (head.startsWith("GET /good ")) {
-          await conn.write(GOOD);
-          continue;
-        }
-        const bytes = current;
-        for (let at = 0; at < bytes.byteLength;) {
-          const n = 1 + random.int(random.next() < 0.5 ? 8 : 512);
-          await conn.write(bytes.subarray(at, at += n));
-        }
-        // Half-close: the client sees the end of the response, but may still
-        // send on this connection (and must not take stray bytes for a reply).
-        await conn.closeWrite();
-        while ((await conn.read(buf)) !== null);
-        return;
-      }
-    } catch {
-      // The client hung up first.
-    } finally {
-      conn.close();
-      conns.delete(conn);
-    }
-  };
-  const done: Promise<void>[] = [];
-  const accepting = (async () => {
     for (;;) {
-      const conn = await listener.accept().catch(() => null);
-      if (conn === null) return;
-      conns.add(conn);
-      done.push(serve(conn));
+      let end;
+      while ((end = pending.indexOf("\r\n\r\n")) === -1) {
+        const n = await conn.read(buf);
+        if (n === null) return;
+        pending += String.fromCharCode(...buf.subarray(0, n));
+      }
+      const head = pending.slice(0, end);
+      pending = pending.slice(end + 4);
+      if (head.startsWith("GET /good ")) {
+        await conn.write(GOOD);
+        continue;
+      }
+      const bytes = current;
+      for (let at = 0; at < bytes.byteLength;) {
+        const n = 1 + random.int(random.next() < 0.5 ? 8 : 512);
+        await conn.write(bytes.subarray(at, at += n));
+      }
+      // Half-close: the client sees the end of the response, but may still
+      // send on this connection (and must not take stray bytes for a reply).
+      await conn.closeWrite();
+      while ((await conn.read(buf)) !== null);
+      return;
     }
-  })();
+  });
   return {
-    port: listener.addr.port,
+    port: server.port,
     set response(bytes: Uint8Array) {
       current = bytes;
     },
-    async close() {
-      listener.close();
-      for (const conn of conns) conn.close();
-      await accepting;
-      await Promise.all(done);
-    },
+    close: server.close,
   };
-}
-
-/** `promise`, or a failure after `ms` (a hang is a bug). */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`hang: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const RESPONSES = [
@@ -141,6 +104,8 @@ Deno.test("httpFetch() fuzz against a hostile server: typed outcome, bounded tim
     server.response = latin1Bytes(input);
     try {
       await within(
+        3000,
+        JSON.stringify(input),
         (async () => {
           const response = await httpFetch(`http://${host}/fuzz`, {
             agent,
@@ -150,16 +115,14 @@ Deno.test("httpFetch() fuzz against a hostile server: typed outcome, bounded tim
           });
           await response.arrayBuffer();
         })(),
-        3000,
-        JSON.stringify(input),
       );
       ok++;
     } finally {
       // Whatever happened, the origin still works (a fresh connection when needed).
       const good = await within(
-        httpFetch(`http://${host}/good`, { agent }).then((r) => r.text()),
         3000,
         `good after ${JSON.stringify(input)}`,
+        httpFetch(`http://${host}/good`, { agent }).then((r) => r.text()),
       );
       assert.equal(good, "good", `poisoned by ${JSON.stringify(input)}`);
     }
@@ -200,13 +163,13 @@ Deno.test("HttpConnection fuzz against a hostile server: request and body end ty
       });
       try {
         await within(
+          3000,
+          JSON.stringify(input),
           (async () => {
             const response = await http.request({ target: "/fuzz" });
             await response.bytes();
             await response.trailers;
           })(),
-          3000,
-          JSON.stringify(input),
         );
       } catch (error) {
         if (!isExpectedError(error)) throw error;

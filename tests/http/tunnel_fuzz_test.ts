@@ -5,8 +5,9 @@
 // tunnel hands out exactly the bytes the proxy sent after its answer.
 import assert from "../_assert.ts";
 import { fuzzAsync, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import { type Conn, listen } from "../../protocols/_core/mod.ts";
+import type { Conn } from "../../protocols/_core/mod.ts";
 import { HttpProxyAuthenticator, openHttpTunnel } from "../../protocols/http/_tunnel.ts";
+import { scriptedServer, within } from "../core/_chunks.ts";
 
 /**
  * A proxy that reads each request head and answers with the current fuzzed
@@ -14,69 +15,27 @@ import { HttpProxyAuthenticator, openHttpTunnel } from "../../protocols/http/_tu
  * more and waits for the client to give up).
  */
 async function hostileProxy(random: Random) {
-  const listener = await listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Conn>();
   const state: { response: Uint8Array; silent: boolean } = {
     response: new Uint8Array(),
     silent: false,
   };
-  const serve = async (conn: Conn) => {
+  const server = await scriptedServer(async (conn) => {
     const buf = new Uint8Array(8192);
     let pending = "";
-    try {
-      while (!pending.includes("\r\n\r\n")) {
-        const n = await conn.read(buf);
-        if (n === null) return;
-        pending += latin1(buf.subarray(0, n));
-      }
-      const bytes = state.response;
-      for (let at = 0; at < bytes.byteLength;) {
-        const n = 1 + random.int(random.next() < 0.5 ? 8 : 512);
-        await conn.write(bytes.subarray(at, at += n));
-      }
-      if (!state.silent) await conn.closeWrite();
-      while ((await conn.read(buf)) !== null);
-    } catch {
-      // The client hung up first.
-    } finally {
-      conn.close();
-      conns.delete(conn);
+    while (!pending.includes("\r\n\r\n")) {
+      const n = await conn.read(buf);
+      if (n === null) return;
+      pending += latin1(buf.subarray(0, n));
     }
-  };
-  const done: Promise<void>[] = [];
-  const accepting = (async () => {
-    for (;;) {
-      const conn = await listener.accept().catch(() => null);
-      if (conn === null) return;
-      conns.add(conn);
-      done.push(serve(conn));
+    const bytes = state.response;
+    for (let at = 0; at < bytes.byteLength;) {
+      const n = 1 + random.int(random.next() < 0.5 ? 8 : 512);
+      await conn.write(bytes.subarray(at, at += n));
     }
-  })();
-  return {
-    port: listener.addr.port,
-    state,
-    async close() {
-      listener.close();
-      for (const conn of conns) conn.close();
-      await accepting;
-      await Promise.all(done);
-    },
-  };
-}
-
-/** `promise`, or a failure after `ms` (a hang is a bug). */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`hang: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+    if (!state.silent) await conn.closeWrite();
+    while ((await conn.read(buf)) !== null);
+  });
+  return { ...server, state };
 }
 
 async function readAll(conn: Conn): Promise<Uint8Array> {
@@ -125,23 +84,21 @@ Deno.test("openHttpTunnel fuzz against a hostile proxy: typed outcome, bounded t
       proxy.state.silent = random.next() < 0.1;
       const serverSpeaksFirst = random.next() < 0.7;
       const conn = await within(
+        3000,
+        JSON.stringify(input),
         openHttpTunnel(url, "127.0.0.1", 21, {
           timeoutMs: 300,
           auth: new HttpProxyAuthenticator(url),
           serverSpeaksFirst,
         }),
-        3000,
-        JSON.stringify(input),
       );
       opened++;
       try {
         // Opened: a 2xx answer, and what follows it is handed out whole.
         assert.match(input, /^HTTP\/1\.[01] 2\d\d/, JSON.stringify(input));
-        const after = proxy.state.silent ? new Uint8Array() : await within(
-          readAll(conn),
-          3000,
-          `reading after ${JSON.stringify(input)}`,
-        );
+        const after = proxy.state.silent
+          ? new Uint8Array()
+          : await within(3000, `reading after ${JSON.stringify(input)}`, readAll(conn));
         const expected = afterHead(latin1(bytes));
         assert.ok(serverSpeaksFirst || expected === "", JSON.stringify(input));
         if (!proxy.state.silent) assert.equal(latin1(after), expected, JSON.stringify(input));
