@@ -123,7 +123,11 @@ Deno.test("FtpServer refuses PORT, EPRT and PASV after EPSV ALL (RFC 2428)", asy
 Deno.test("FtpServer aborts a transfer that moves no byte for dataTimeoutMs (426), the session goes on", async () => {
   // A client that opened the data connection and then neither sent (STOR)
   // nor read (RETR) held the session, QUIT included, for ever.
-  const big = new Uint8Array(8 * 1024 * 1024);
+  // More than can be in flight at most: the sender's socket buffer (tcp_wmem
+  // up to 4 MiB here), the receiver's (tcp_rmem up to 32 MiB; it grows while
+  // the Node transport reads ahead) and that transport's 1 MiB read-ahead.
+  // 8 MiB sometimes fitted whole under Node, and the transfer ended with 226.
+  const big = new Uint8Array(64 * 1024 * 1024);
   const fs = new FtpMemoryFileSystem({ "/big.bin": big });
   await using server = await FtpServer.start({
     fs,
@@ -146,7 +150,7 @@ Deno.test("FtpServer aborts a transfer that moves no byte for dataTimeoutMs (426
       const port = parseEpsvReply(`229 ${(await command("EPSV")).lines.join(" ")}`)!;
       const data = await connect({ hostname: "127.0.0.1", port });
       held.push(data);
-      // STOR: a few bytes, then silence; RETR: never read (8 MB outgrows the socket buffers).
+      // STOR: a few bytes, then silence; RETR: never read (64 MiB outgrows the buffers).
       if (verb.startsWith("STOR")) await data.write(new Uint8Array(10));
       assert.equal((await command(verb)).code, 150, verb);
       assert.equal((await readReply(reader)).code, 426, verb);
