@@ -6,55 +6,65 @@
  * @module
  */
 import * as fs from "node:fs/promises";
-import { readSync } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 
 /**
- * A read served by the page cache takes tens of microseconds; one that takes
- * longer went to the disk (or a network file system), where blocking the
- * event loop would stall every other connection.
+ * A read or write served by the page cache takes tens to hundreds of
+ * microseconds; one that takes longer went to the disk (or a network file
+ * system), where blocking the event loop would stall every other connection.
  */
-const SYNC_READ_BUDGET_MS = 2;
-/** Quick asynchronous reads in a row before reads go synchronous again (at first). */
-const QUICK_READS_TO_RETURN = 4;
-/** The most quick reads ever asked for: a file on a slow disk stays asynchronous. */
-const MAX_QUICK_READS_TO_RETURN = 1024;
+const SYNC_IO_BUDGET_MS = 2;
+/**
+ * A large write may take longer and still be the page cache: one that moves
+ * at least this many bytes per millisecond (200 MB/s) counts as quick too.
+ */
+const SYNC_IO_MIN_BYTES_PER_MS = 200_000;
+/** Quick asynchronous operations in a row before they go synchronous again (at first). */
+const QUICK_RUN_TO_RETURN = 4;
+/** The longest run ever asked for: a file on a slow disk stays asynchronous. */
+const MAX_QUICK_RUN_TO_RETURN = 1024;
 
 /**
- * Chooses between synchronous and asynchronous reads of one file.
+ * Chooses between synchronous and asynchronous reads (or writes) of one
+ * file. Synchronous ones cost a fraction of the CPU of a trip through the
+ * thread pool, and a write done at once copies bytes still in the CPU's
+ * cache; but one that goes to the disk must not block the event loop.
  *
- * A synchronous read that overran the budget sends the next reads to the
- * thread pool. That overrun may not have been the disk: on a busy machine
- * the thread is also preempted mid-read (on this 2-CPU VM, 7 of 32 uploads
- * of a cached 256 MB file had such a read), and staying asynchronous for the
- * rest of the file then cost the upload up to half its speed. So reads
- * return to synchronous after a run of asynchronous ones that were quick,
- * and each return doubles the run needed for the next one, which bounds how
- * often a file on a slow disk can block the event loop.
+ * A synchronous operation that overran the budget sends the next ones to
+ * the thread pool. That overrun may not have been the disk: on a busy
+ * machine the thread is also preempted mid-read (on this 2-CPU VM, 7 of 32
+ * uploads of a cached 256 MB file had such a read), and staying
+ * asynchronous for the rest of the file then cost the upload up to half its
+ * speed. So operations return to synchronous after a run of asynchronous
+ * ones that were quick, and each return doubles the run needed for the next
+ * one, which bounds how often a file on a slow disk can block the event
+ * loop.
  *
  * @example
  * ```ts ignore
- * const policy = new SyncReadPolicy();
+ * const policy = new SyncIoPolicy();
  * const sync = policy.sync; // true at first
  * policy.record(5); // a read took 5 ms: the next ones are asynchronous
  * ```
  */
-export class SyncReadPolicy {
+export class SyncIoPolicy {
   #sync = true;
   #quickRun = 0;
-  #runToReturn = QUICK_READS_TO_RETURN;
+  #runToReturn = QUICK_RUN_TO_RETURN;
 
-  /** Whether the next read should be synchronous. */
+  /** Whether the next operation should be synchronous. */
   get sync(): boolean {
     return this.#sync;
   }
 
   /**
-   * Records how long the last read took (in the mode `sync` gave).
+   * Records how long the last operation took (in the mode `sync` gave).
    *
    * @param ms Its duration.
+   * @param bytes How many bytes it moved.
    */
-  record(ms: number): void {
-    const quick = ms <= SYNC_READ_BUDGET_MS;
+  record(ms: number, bytes = 0): void {
+    const quick = ms <= Math.max(SYNC_IO_BUDGET_MS, bytes / SYNC_IO_MIN_BYTES_PER_MS);
     if (this.#sync) {
       if (!quick) {
         this.#sync = false;
@@ -65,7 +75,7 @@ export class SyncReadPolicy {
     this.#quickRun = quick ? this.#quickRun + 1 : 0;
     if (this.#quickRun >= this.#runToReturn) {
       this.#sync = true;
-      this.#runToReturn = Math.min(this.#runToReturn * 2, MAX_QUICK_READS_TO_RETURN);
+      this.#runToReturn = Math.min(this.#runToReturn * 2, MAX_QUICK_RUN_TO_RETURN);
     }
   }
 }
@@ -126,7 +136,7 @@ export async function openLocalReader(path: string, offset = 0): Promise<LocalFi
   const handle = await fs.open(path, "r");
   const size = (await handle.stat()).size;
   let position = offset;
-  const policy = new SyncReadPolicy();
+  const policy = new SyncIoPolicy();
   const read = async (buffer: Uint8Array, at: number): Promise<number> => {
     const length = buffer.byteLength - at;
     let bytesRead: number;
@@ -179,16 +189,18 @@ export async function openLocalWriter(
   });
   if (offset > 0 && !options.append) await handle.truncate(offset);
   let position = offset;
+  const at = () => options.append ? null : position;
+  const policy = new SyncIoPolicy();
   return {
     async write(bytes: Uint8Array): Promise<void> {
       let done = 0;
       while (done < bytes.byteLength) {
-        const { bytesWritten } = await handle.write(
-          bytes,
-          done,
-          bytes.byteLength - done,
-          options.append ? null : position,
-        );
+        const length = bytes.byteLength - done;
+        const started = performance.now();
+        const bytesWritten = policy.sync
+          ? writeSync(handle.fd, bytes, done, length, at())
+          : (await handle.write(bytes, done, length, at())).bytesWritten;
+        policy.record(performance.now() - started, bytesWritten);
         done += bytesWritten;
         position += bytesWritten;
       }

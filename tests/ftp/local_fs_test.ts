@@ -1,25 +1,26 @@
 // Copyright 2026 the portline authors. MIT license.
-// The local file seam: when reads go synchronous or to the thread pool.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+// The local file seam: when reads and writes go synchronous or to the
+// thread pool, and the writer's offsets.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import assert from "../_assert.ts";
-import { openLocalReader, SyncReadPolicy } from "../../protocols/ftp/_local_fs.ts";
+import { openLocalReader, openLocalWriter, SyncIoPolicy } from "../../protocols/ftp/_local_fs.ts";
 
 /** Records `ms` for `count` reads and returns whether reads are then synchronous. */
-function after(policy: SyncReadPolicy, ms: number, count = 1): boolean {
+function after(policy: SyncIoPolicy, ms: number, count = 1): boolean {
   for (let i = 0; i < count; i++) policy.record(ms);
   return policy.sync;
 }
 
 Deno.test("local reads: synchronous while reads are quick", () => {
-  const policy = new SyncReadPolicy();
+  const policy = new SyncIoPolicy();
   assert.equal(policy.sync, true);
   assert.equal(after(policy, 0.1, 1000), true);
   assert.equal(after(policy, 2), true, "the budget itself is still quick");
 });
 
 Deno.test("local reads: an overrun goes asynchronous, a run of quick reads comes back", () => {
-  const policy = new SyncReadPolicy();
+  const policy = new SyncIoPolicy();
   assert.equal(after(policy, 5), false);
   // A preempted read from the page cache: the asynchronous ones are quick.
   assert.equal(after(policy, 0.2, 3), false);
@@ -27,7 +28,7 @@ Deno.test("local reads: an overrun goes asynchronous, a run of quick reads comes
 });
 
 Deno.test("local reads: a slow asynchronous read restarts the run", () => {
-  const policy = new SyncReadPolicy();
+  const policy = new SyncIoPolicy();
   after(policy, 5);
   after(policy, 0.2, 3);
   assert.equal(after(policy, 8), false);
@@ -36,7 +37,7 @@ Deno.test("local reads: a slow asynchronous read restarts the run", () => {
 });
 
 Deno.test("local reads: each return asks twice the run of the last, up to a cap", () => {
-  const policy = new SyncReadPolicy();
+  const policy = new SyncIoPolicy();
   const runs: number[] = [];
   for (let i = 0; i < 12; i++) {
     assert.equal(after(policy, 5), false); // overran again: asynchronous
@@ -72,6 +73,38 @@ Deno.test("local reads: a file reads whole and in order from an offset", async (
     } finally {
       await reader.close();
     }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+Deno.test("local I/O: a large operation may take longer while it moves at least 200 MB/s", () => {
+  const policy = new SyncIoPolicy();
+  // 1 MiB in 4 ms (262 MB/s): the page cache, still synchronous.
+  policy.record(4, 1024 * 1024);
+  assert.equal(policy.sync, true);
+  // 1 MiB in 8 ms (131 MB/s): the disk, asynchronous from now on.
+  policy.record(8, 1024 * 1024);
+  assert.equal(policy.sync, false);
+});
+
+Deno.test("local writes: written whole at the offset, appended, or from a resume point", async () => {
+  const dir = await mkdtemp(`${tmpdir()}/portline-local-`);
+  try {
+    const path = `${dir}/w.bin`;
+    const writer = await openLocalWriter(path);
+    await writer.write(new TextEncoder().encode("hello "));
+    await writer.write(new TextEncoder().encode("world"));
+    await writer.close();
+    assert.equal(await readFile(path, "utf8"), "hello world");
+    const appender = await openLocalWriter(path, { append: true });
+    await appender.write(new TextEncoder().encode("!"));
+    await appender.close();
+    assert.equal(await readFile(path, "utf8"), "hello world!");
+    const resumer = await openLocalWriter(path, { offset: 5 });
+    await resumer.write(new TextEncoder().encode(", you"));
+    await resumer.close();
+    assert.equal(await readFile(path, "utf8"), "hello, you");
   } finally {
     await rm(dir, { recursive: true });
   }
