@@ -458,7 +458,7 @@ Deno.test("FtpClient.downloadTo() and uploadFrom() go through local files, with 
   const { mkdtemp, readFile, rm, writeFile } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const dir = await mkdtemp(`${tmpdir()}/portline-ftp-`);
-  // Several times the 2 MiB flush size: both buffers take turns.
+  // Several times the 1 MiB read size: the one buffer is reused many times.
   const data = pattern(9_000_000);
   try {
     await withFtp({ files: { "/f.bin": data } }, async ({ client, fs }) => {
