@@ -5,7 +5,6 @@
  * @module
  */
 import type { Conn, TlsOptions } from "../_core/transport.ts";
-import { connect } from "../_core/transport.ts";
 import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type TranscriptEntry } from "../_core/session.ts";
 import type { Reply } from "../_core/reply.ts";
@@ -26,7 +25,7 @@ import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
 import { parseByteCount } from "./_values.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
-import { connectThroughProxy, HttpProxyAuthenticator, parseProxyOption } from "../http/_tunnel.ts";
+import { connectVia, type ProxyRoute, proxyRoute } from "../http/_tunnel.ts";
 import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
 import {
@@ -322,29 +321,18 @@ type FtpConnector = (
 ) => Promise<Conn>;
 
 /**
- * How a client opens connections: directly, or through its proxy with one
- * authentication state for every tunnel (a Digest challenge learnt on the
- * control connection answers the data connections' tunnels too).
+ * The proxy route of a client (passive mode only: in active mode the server
+ * would connect to us directly), one authentication state for all its
+ * tunnels: a Digest challenge learnt on the control connection answers the
+ * data connections' tunnels too.
  */
-function ftpConnector(options: FtpClientOptions, timeoutMs: number): {
-  connect: FtpConnector;
-  proxy?: { url: URL; auth: HttpProxyAuthenticator };
-} {
-  if (options.proxy === undefined) {
-    return { connect: (hostname, port, signal) => connect({ hostname, port, signal, timeoutMs }) };
-  }
-  if (options.passive === false) {
+function ftpProxyRoute(options: FtpClientOptions): ProxyRoute | undefined {
+  if (options.proxy !== undefined && options.passive === false) {
     throw new InvalidArgumentError(
       "Cannot connect through a proxy in active mode: the server would connect to us directly; use passive mode",
     );
   }
-  const url = parseProxyOption(options.proxy);
-  const auth = new HttpProxyAuthenticator(url);
-  return {
-    connect: (hostname, port, signal) =>
-      connectThroughProxy(url, hostname, port, { signal, timeoutMs, auth }),
-    proxy: { url, auth },
-  };
+  return proxyRoute(options.proxy);
 }
 
 function redact(line: string): string {
@@ -449,27 +437,22 @@ export class FtpClient {
     // Plain unless FTPS is named (or the port is 990): see the `tls` option.
     const mode = named ?? (port === 990 ? "implicit" : "none");
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const connector = ftpConnector(options, timeoutMs);
-    const conn = connector.proxy === undefined
-      ? await connect({
-        hostname: options.hostname,
-        port,
-        tls: mode === "implicit" ? { ...tlsOptions } : undefined,
-        signal: options.signal,
-        timeoutMs,
-      })
-      : await connectThroughProxy(connector.proxy.url, options.hostname, port, {
-        signal: options.signal,
-        timeoutMs,
-        auth: connector.proxy.auth,
-        tls: mode === "implicit" ? { ...tlsOptions, hostname: options.hostname } : undefined,
-      });
+    const route = ftpProxyRoute(options);
+    const connector: FtpConnector = (hostname, port, signal) =>
+      connectVia(route, { hostname, port, signal, timeoutMs });
+    const conn = await connectVia(route, {
+      hostname: options.hostname,
+      port,
+      tls: mode === "implicit" ? { ...tlsOptions } : undefined,
+      signal: options.signal,
+      timeoutMs,
+    });
     const session = new Session(conn, options.hostname, {
       timeoutMs,
       onTranscript: options.onTranscript,
       maxLineBytes: MAX_LINE_BYTES,
     });
-    const client = new FtpClient(session, options, mode, tlsOptions, connector.connect);
+    const client = new FtpClient(session, options, mode, tlsOptions, connector);
     try {
       await session.run({ signal: options.signal }, () => client.#start());
     } catch (error) {
@@ -1480,9 +1463,8 @@ export class FtpClient {
     const file = await openLocalWriter(destination, { offset });
     try {
       return await this.#receive(remotePath, offset, options, async (transfer, progress, ascii) => {
-        // Each read is written at once, while its bytes are still in the
-        // CPU's cache, and synchronously while the page cache takes writes
-        // quickly (see _local_fs.ts).
+        // Each read is written at once, synchronously while the page cache
+        // takes writes quickly (see _local_fs.ts and FILE_CHUNK's figures).
         const buffer = new Uint8Array(FILE_CHUNK);
         for (;;) {
           const n = await transfer.read(buffer);

@@ -9,6 +9,7 @@
 import {
   BufferedReader,
   type Conn,
+  connect,
   InvalidArgumentError,
   startTls,
   TimeoutError,
@@ -152,15 +153,11 @@ export async function openHttpTunnel(
   port: number,
   options: HttpTunnelOptions,
 ): Promise<Conn> {
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+  if (proxy.protocol !== "http:") {
     throw new HttpProxyError(
-      `Cannot open a tunnel through a "${proxy.protocol}" proxy: only http:// proxies are supported`,
-      { status: 0 },
-    );
-  }
-  if (proxy.protocol === "https:") {
-    throw new HttpProxyError(
-      `Cannot open a tunnel through ${proxy.host}: TLS inside a TLS proxy connection is not supported; use an http:// proxy`,
+      proxy.protocol === "https:"
+        ? `Cannot open a tunnel through ${proxy.host}: TLS inside a TLS proxy connection is not supported; use an http:// proxy`
+        : `Cannot open a tunnel through a "${proxy.protocol}" proxy: only http:// proxies are supported`,
       { status: 0 },
     );
   }
@@ -229,71 +226,72 @@ export async function openHttpTunnel(
   }
 }
 
+/** Where a client's connections go through: the proxy, and one authentication state for all its tunnels. */
+export interface ProxyRoute {
+  /** The proxy URL. */
+  url: URL;
+  /** Basic, or the Digest challenge learnt on an earlier tunnel. */
+  auth: HttpProxyAuthenticator;
+}
+
 /**
- * Reads a client's `proxy` option: an `http://` (or, refused later, an
- * `https://`) URL. The errors never quote the text: it may hold a password.
+ * Reads a client's `proxy` option: an `http://` (or, refused when a tunnel
+ * opens, an `https://`) URL. The errors never quote the text: it may hold a
+ * password.
  *
- * @param value The option.
- * @returns The URL.
+ * @param option The option.
+ * @returns The route, or `undefined` for direct connections.
  * @throws {InvalidArgumentError} When it is no URL, or names another scheme.
  */
-export function parseProxyOption(value: string | URL): URL {
-  let proxy: URL;
+export function proxyRoute(option: string | URL | undefined): ProxyRoute | undefined {
+  if (option === undefined) return undefined;
+  let url: URL;
   try {
-    proxy = new URL(value);
+    url = new URL(option);
   } catch {
     throw new InvalidArgumentError("Cannot connect: the proxy option is not a URL");
   }
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new InvalidArgumentError(
-      `Cannot connect through a "${proxy.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
+      `Cannot connect through a "${url.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
     );
   }
-  return proxy;
-}
-
-/** Options of {@linkcode connectThroughProxy}. */
-export interface ProxyConnectOptions {
-  /** Cancels connecting, the proxy's answer and the TLS handshake. */
-  signal?: AbortSignal | undefined;
-  /** The longest wait for each of those steps. */
-  timeoutMs: number;
-  /** The proxy's authentication state, shared by a client's tunnels. */
-  auth?: HttpProxyAuthenticator;
-  /** Implicit TLS inside the tunnel (the client speaks first then). */
-  tls?: (TlsOptions & { hostname: string }) | undefined;
+  return { url, auth: new HttpProxyAuthenticator(url) };
 }
 
 /**
- * A connection to `hostname:port` through a CONNECT tunnel, with implicit
- * TLS started inside it when asked: what a mail or file client needs in
- * place of `connect()`. A server that speaks first (a greeting) may send
- * it together with the proxy's answer.
+ * A client's connection to `hostname:port`: `connect()` itself without a
+ * route, else a CONNECT tunnel with implicit TLS started inside it when
+ * asked. A server that speaks first (a greeting) may send it together with
+ * the proxy's answer.
  *
- * @param proxy The proxy URL.
- * @param hostname The server.
- * @param port Its port.
- * @param options Timeout, signal, authentication, implicit TLS.
+ * @param route The proxy, or `undefined` for a direct connection.
+ * @param options Where, implicit TLS (`tls`), signal and timeout (each step).
  * @returns The connection.
  */
-export async function connectThroughProxy(
-  proxy: URL,
-  hostname: string,
-  port: number,
-  options: ProxyConnectOptions,
+export async function connectVia(
+  route: ProxyRoute | undefined,
+  options: {
+    hostname: string;
+    port: number;
+    tls?: TlsOptions | undefined;
+    signal?: AbortSignal | undefined;
+    timeoutMs: number;
+  },
 ): Promise<Conn> {
-  const { signal, timeoutMs, tls } = options;
-  const tunnel = await openHttpTunnel(proxy, hostname, port, {
+  const { hostname, port, tls, signal, timeoutMs } = options;
+  if (route === undefined) return await connect({ hostname, port, tls, signal, timeoutMs });
+  const tunnel = await openHttpTunnel(route.url, hostname, port, {
     signal,
     timeoutMs,
-    auth: options.auth,
+    auth: route.auth,
     serverSpeaksFirst: tls === undefined,
   });
   if (tls === undefined) return tunnel;
   try {
     return await withDeadline(
-      (async () => await startTls(tunnel, tls))(),
-      `start TLS with "${tls.hostname}" through the proxy`,
+      (async () => await startTls(tunnel, { ...tls, hostname }))(),
+      `start TLS with "${hostname}" through the proxy`,
       { signal, timeoutMs },
       () => tunnel.close(),
     );

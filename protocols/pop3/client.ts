@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Conn, connect, type TlsOptions } from "../_core/transport.ts";
+import type { Conn, TlsOptions } from "../_core/transport.ts";
 import { splitTlsSetting, type TlsMode, type TlsSetting } from "../_core/tls_mode.ts";
 import { type CallOptions, Session, type SessionOptions } from "../_core/session.ts";
 import { ConnectionClosedError, ReplyError, TlsError } from "../_core/errors.ts";
@@ -44,7 +44,7 @@ import {
 } from "./_wire.ts";
 import { authenticate, loginApop, loginUser } from "./_login.ts";
 import { guardBody, hint } from "./_body.ts";
-import { connectThroughProxy, parseProxyOption } from "../http/_tunnel.ts";
+import { connectVia, proxyRoute } from "../http/_tunnel.ts";
 
 /** How to reach and greet a POP3 server. */
 export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
@@ -308,23 +308,16 @@ export class Pop3Client {
     assertTlsCombination(named, options);
     const port = options.port ?? (named === "implicit" ? 995 : 110);
     const mode = pop3TlsMode(named, port);
-    const proxy = options.proxy === undefined ? undefined : parseProxyOption(options.proxy);
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const route = proxyRoute(options.proxy);
     let conn: Conn;
     try {
-      conn = proxy === undefined
-        ? await connect({
-          hostname: options.hostname,
-          port,
-          tls: mode === "implicit" ? { ...tls } : false,
-          ...(options.signal ? { signal: options.signal } : {}),
-          timeoutMs,
-        })
-        : await connectThroughProxy(proxy, options.hostname, port, {
-          signal: options.signal,
-          timeoutMs,
-          tls: mode === "implicit" ? { ...tls, hostname: options.hostname } : undefined,
-        });
+      conn = await connectVia(route, {
+        hostname: options.hostname,
+        port,
+        tls: mode === "implicit" ? { ...tls } : undefined,
+        signal: options.signal,
+        timeoutMs: options.timeoutMs ?? 30_000,
+      });
     } catch (error) {
       throw hint(error, port, mode);
     }

@@ -23,7 +23,7 @@ import {
 } from "./transaction.ts";
 import { probeSmtpPort } from "./tls_probe.ts";
 import { readSmtpGreeting } from "./greeting.ts";
-import { connectThroughProxy, parseProxyOption } from "../http/_tunnel.ts";
+import { connectVia, proxyRoute } from "../http/_tunnel.ts";
 import { smtpDefaultPort, smtpTlsMode } from "./_tls_defaults.ts";
 import { type SmtpMessageInput, toSmtpMail } from "./message.ts";
 
@@ -214,34 +214,27 @@ export class SmtpClient {
     }
     if (options.localName !== undefined) assertSafeArgument(options.localName, "localName");
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const where = options.path !== undefined
-      ? { path: options.path }
-      : { hostname: this.#hostname, port: this.#port };
     if (options.proxy !== undefined && options.path !== undefined) {
       throw new InvalidArgumentError("Cannot connect to a Unix socket through a proxy");
     }
-    const proxy = options.proxy === undefined ? undefined : parseProxyOption(options.proxy);
+    const route = proxyRoute(options.proxy);
+    const tls = mode === "implicit" ? { ...tlsOptions(options) } : undefined;
     let conn: Conn;
     try {
-      conn = proxy === undefined
-        ? await connect({
-          ...where,
-          tls: mode === "implicit" ? { ...tlsOptions(options) } : undefined,
+      conn = options.path !== undefined
+        ? await connect({ path: options.path, tls, signal: options.signal, timeoutMs })
+        : await connectVia(route, {
+          hostname: this.#hostname,
+          port: this.#port,
+          tls,
           signal: options.signal,
           timeoutMs,
-        })
-        : await connectThroughProxy(proxy, this.#hostname, this.#port, {
-          signal: options.signal,
-          timeoutMs,
-          tls: mode === "implicit"
-            ? { ...tlsOptions(options), hostname: this.#hostname }
-            : undefined,
         });
     } catch (error) {
       // The probe connects directly: never around a proxy.
       if (
         mode === "implicit" && error instanceof TlsError && options.path === undefined &&
-        proxy === undefined
+        route === undefined
       ) {
         const kind = await probeSmtpPort(this.#hostname, this.#port, {
           timeoutMs: Math.min(timeoutMs, 3000),
@@ -263,7 +256,7 @@ export class SmtpClient {
         this.#greeting = await readSmtpGreeting(session, {
           hostname: this.#hostname,
           port: this.#port,
-          probeDelayMs: mode === "implicit" || options.path !== undefined || proxy !== undefined
+          probeDelayMs: mode === "implicit" || options.path !== undefined || route !== undefined
             ? 0
             : options.tlsProbeDelayMs ?? 1500,
           timeoutMs,
