@@ -17,7 +17,7 @@ import {
   InvalidArgumentError,
   WriteCoalescer,
 } from "../_core/writer.ts";
-import { FtpBusyError, FtpReplyError } from "./errors.ts";
+import { FtpBusyError, FtpFeatureError, FtpReplyError } from "./errors.ts";
 import { FtpAsciiDecoder, FtpAsciiEncoder } from "./ascii.ts";
 import type { FtpFileInfo } from "./file_info.ts";
 import { type FtpListParser, parseList } from "./list.ts";
@@ -374,6 +374,8 @@ export class FtpClient {
   readonly #tlsOptions: TlsOptions;
   readonly #maxReplyBytes: number;
   #features = new Map<string, string>();
+  /** Whether FEAT was answered: then a feature it leaves out is missing. */
+  #featuresKnown = false;
   #type: "A" | "I" | undefined;
   #busy: string | undefined;
   #protect = false;
@@ -494,7 +496,10 @@ export class FtpClient {
     }
     await this.#login();
     const feat = await this.#command("FEAT");
-    if (feat.code === 211) this.#features = parseFeatReply(feat.lines);
+    if (feat.code === 211) {
+      this.#features = parseFeatReply(feat.lines);
+      this.#featuresKnown = true;
+    }
     if (this.#features.has("UTF8")) await this.#command("OPTS UTF8 ON");
     if (this.#session.conn.secure && (options.dataProtection ?? "private") === "private") {
       await this.#expect("PBSZ 0", "set up FTPS", (code) => code >= 200 && code < 300);
@@ -1013,14 +1018,21 @@ export class FtpClient {
    * @param path The file.
    * @param time The new time (whole seconds).
    * @param options The call's signal.
-   * @throws {FtpReplyError} When the server refuses or lacks MFMT.
+   * @throws {FtpFeatureError} When the server's FEAT reply does not list MFMT (nothing is sent).
+   * @throws {FtpReplyError} When the server refuses MFMT.
    */
   async setLastModified(path: string, time: Date, options: CallOptions = {}): Promise<void> {
-    await this.#simple(
-      `set the modification time of "${path}"`,
-      `MFMT ${formatFtpTime(time)} ${this.#path(path)}`,
-      options,
-    );
+    const command = `MFMT ${formatFtpTime(time)} ${this.#path(path)}`;
+    const what = `set the modification time of "${path}"`;
+    // A server without FEAT may still know MFMT; one whose FEAT leaves it out
+    // would answer 500 or, worse, take it for something else.
+    if (this.#featuresKnown && !this.#features.has("MFMT")) {
+      throw new FtpFeatureError(
+        "MFMT",
+        `Cannot ${what}: the server does not offer MFMT (its FEAT reply does not list it)`,
+      );
+    }
+    await this.#simple(what, command, options);
   }
 
   /**

@@ -88,3 +88,38 @@ export class FtpBusyError extends PortlineError {
   /** Always `"ERR_FTP_BUSY"`. */
   override readonly code: string = "ERR_FTP_BUSY";
 }
+
+/**
+ * The call needs an FTP feature (an RFC 2389 FEAT entry such as MFMT) that
+ * the server's FEAT reply does not announce. Nothing was sent; the session
+ * stays usable.
+ *
+ * @example Usage
+ * ```ts
+ * import { FtpFeatureError } from "@portline/portline/ftp";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new FtpFeatureError("MFMT", "Cannot set the modification time of \"a.txt\": the server does not offer MFMT");
+ * assert.equal(error.feature, "MFMT");
+ * assert.equal(error.code, "ERR_FTP_FEATURE");
+ * ```
+ */
+export class FtpFeatureError extends PortlineError {
+  /** The brand used by `instanceof` across copies of the library. */
+  static override readonly brand: string = "FtpFeatureError";
+  /** Always `"ERR_FTP_FEATURE"`. */
+  override readonly code: string = "ERR_FTP_FEATURE";
+  /** The missing feature's FEAT name, upper-cased. */
+  readonly feature: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param feature The FEAT name that is missing.
+   * @param message What could not be done and why.
+   */
+  constructor(feature: string, message: string) {
+    super(message);
+    this.feature = feature;
+  }
+}

@@ -9,6 +9,7 @@ import {
 import {
   FtpBusyError,
   FtpClient,
+  FtpFeatureError,
   FtpReplyError,
   FtpServer,
   type FtpTransferResult,
@@ -36,6 +37,9 @@ Deno.test("FtpClient.connect() logs in, reads FEAT and sends OPTS UTF8 ON", asyn
       assert.equal((await client.sendCommand("XYZZY")).code, 502);
     },
   );
+  // close() says QUIT and waits for the server's goodbye.
+  assert.equal(transcript.at(-2), "send QUIT");
+  assert.match(transcript.at(-1)!, /^receive 221 /);
   // The password never reaches the transcript.
   assert.ok(transcript.includes("send PASS ****"));
   assert.ok(!transcript.some((line) => line.includes("secret")));
@@ -118,6 +122,33 @@ Deno.test("FtpClient directory commands: cd, cdup, pwd, mkdir, rmdir, rename, re
     await assert.rejects(client.rename("missing", "x"), FtpReplyError);
     assert.equal(await client.pwd(), "/");
   });
+});
+
+Deno.test("FtpClient.setLastModified() needs MFMT in FEAT, or no FEAT at all", async () => {
+  const when = new Date("2021-03-04T05:06:07Z");
+  // FEAT without MFMT: refused before anything is sent; the session goes on.
+  await withFtp(
+    { files: { "/a.txt": "a" }, server: { disabledCommands: ["MFMT"] } },
+    async ({ client, commands }) => {
+      await assert.rejects(
+        client.setLastModified("a.txt", when),
+        (error: unknown) =>
+          error instanceof FtpFeatureError && error.feature === "MFMT" &&
+          /does not offer MFMT/.test(error.message),
+      );
+      assert.ok(!commands.some((line) => line.startsWith("MFMT")));
+      assert.equal(await client.size("a.txt"), 1);
+    },
+  );
+  // No FEAT: MFMT is tried, and works where the server has it.
+  await withFtp(
+    { files: { "/a.txt": "a" }, server: { disabledCommands: ["FEAT"] } },
+    async ({ client, fs }) => {
+      assert.equal(client.features.size, 0);
+      await client.setLastModified("a.txt", when);
+      assert.equal((await fs.stat("/a.txt"))?.modifiedAt.getTime(), when.getTime());
+    },
+  );
 });
 
 Deno.test("FtpClient size, lastModified, setLastModified and stat", async () => {
