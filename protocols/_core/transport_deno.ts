@@ -21,7 +21,19 @@ function toAddress(addr: Deno.Addr): NetAddress {
   return { hostname: "path" in addr ? addr.path ?? "" : "", port: 0 };
 }
 
+/**
+ * A TLS peer that closed the TCP connection without close_notify (rustls:
+ * "peer closed connection without sending TLS close_notify"). It is still a
+ * close, reported as Node reports it and as callers handle closes (HTTP
+ * retries a stale keep-alive connection on ConnectionClosedError; a body cut
+ * short stays an error either way).
+ */
+function isUncleanTlsClose(error: unknown): boolean {
+  return error instanceof Error && /close_notify/.test(error.message);
+}
+
 function isTlsFailure(error: unknown): boolean {
+  if (isUncleanTlsClose(error)) return false;
   return error instanceof Deno.errors.InvalidData ||
     (error instanceof Error && /certificate|tls|handshake|alert/i.test(error.message));
 }

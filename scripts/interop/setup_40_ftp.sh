@@ -3,6 +3,7 @@
 # are unpacked with dpkg-deb -x into $RUN/ftp/pkgs; only their libraries are
 # apt-installed):
 #   vsftpd  127.0.0.1:12121  passive 30000-30999, optional FTPS, require_ssl_reuse=NO, UTF-8
+#   vsftpd  127.0.0.1:12124  passive 29000-29999, same with require_ssl_reuse=YES (the default)
 #   proftpd 127.0.0.1:12122  inetd mode behind socat; FTPS requires TLS session reuse (default)
 #   proftpd 127.0.0.1:12123  same, with TLSOptions NoSessionReuseRequired
 #   proftpd 127.0.0.1:12990  implicit FTPS (UseImplicitSSL), session reuse not required
@@ -85,12 +86,13 @@ write_if_changed() {
   if cmp -s "$tmp" "$1" 2>/dev/null; then rm "$tmp"; else mv "$tmp" "$1"; fi
 }
 
-# --- vsftpd --------------------------------------------------------------------
-write_if_changed "$FTP/vsftpd.conf" <<CONF
+# --- vsftpd (two instances: one per require_ssl_reuse setting) -----------------
+vsftpd_conf() { # FILE PORT PASSIVE_RANGE REQUIRE_SSL_REUSE
+  write_if_changed "$1" <<CONF
 listen=YES
 listen_ipv6=NO
 listen_address=127.0.0.1
-listen_port=12121
+listen_port=$2
 background=NO
 ftpd_banner=portline interop vsftpd
 anonymous_enable=YES
@@ -106,8 +108,8 @@ pam_service_name=portline-vsftpd
 secure_chroot_dir=$FTP/empty
 nopriv_user=nobody
 pasv_enable=YES
-pasv_min_port=30000
-pasv_max_port=30999
+pasv_min_port=${3%-*}
+pasv_max_port=${3#*-}
 pasv_address=127.0.0.1
 port_enable=YES
 connect_from_port_20=NO
@@ -115,7 +117,7 @@ ssl_enable=YES
 allow_anon_ssl=YES
 force_local_logins_ssl=NO
 force_local_data_ssl=NO
-require_ssl_reuse=NO
+require_ssl_reuse=$4
 ssl_ciphers=HIGH
 rsa_cert_file=$CERTS/cert.pem
 rsa_private_key_file=$CERTS/key.pem
@@ -127,7 +129,13 @@ isolate=NO
 max_per_ip=0
 max_clients=0
 CONF
+}
+vsftpd_conf "$FTP/vsftpd.conf" 12121 30000-30999 NO
+# vsftpd's default: encrypted data connections must resume the control
+# connection's TLS session.
+vsftpd_conf "$FTP/vsftpd-reuse.conf" 12124 29000-29999 YES
 start_bg ftp_vsftpd "$PKGS/usr/sbin/vsftpd" "$FTP/vsftpd.conf"
+start_bg ftp_vsftpd_reuse "$PKGS/usr/sbin/vsftpd" "$FTP/vsftpd-reuse.conf"
 
 # --- proftpd (inetd mode: one process per connection, spawned by socat) --------
 proftpd_conf() { # NAME PASSIVE_RANGE TLS_OPTIONS
@@ -188,5 +196,5 @@ for pair in reuse:12122 relaxed:12123 implicit:12990; do
     "EXEC:$PKGS/usr/sbin/proftpd -c $FTP/proftpd-$name.conf,nofork"
 done
 
-for port in 12121 12122 12123 12990; do wait_port "$port"; done
-log "FTP servers ready (vsftpd 12121; proftpd 12122 reuse, 12123 relaxed, 12990 implicit)"
+for port in 12121 12124 12122 12123 12990; do wait_port "$port"; done
+log "FTP servers ready (vsftpd 12121, 12124 reuse; proftpd 12122 reuse, 12123 relaxed, 12990 implicit)"

@@ -1,9 +1,12 @@
 // Copyright 2026 the portline authors. MIT license.
 import assert from "../_assert.ts";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import {
   BufferedReader,
   connect,
   ConnectError,
+  ConnectionClosedError,
   listen,
   startTls,
   startTlsServer,
@@ -86,6 +89,30 @@ Deno.test("startTls() and startTlsServer() upgrade a plain connection", async ()
   secure.close();
   await served;
   listener.close();
+});
+
+Deno.test("a TLS peer that closes without close_notify: ConnectionClosedError, not TlsError", async () => {
+  // The server drops the TCP connection under its TLS session, as vsftpd
+  // does after refusing a data connection: a close, whatever the runtime.
+  const server = net.createServer((raw) => {
+    const secure = new tls.TLSSocket(raw, { isServer: true, ...SERVER_TLS });
+    secure.write("bye\r\n", () => setTimeout(() => raw.destroy(), 20));
+    secure.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const port = (server.address() as net.AddressInfo).port;
+    const conn = await connect({ hostname: "localhost", port, tls: { caCerts: [CA_CERT] } });
+    const reader = new BufferedReader(conn);
+    assert.equal(await reader.readLine(), "bye");
+    await assert.rejects(
+      reader.readLine(),
+      (error: unknown) => error instanceof ConnectionClosedError && !(error instanceof TlsError),
+    );
+    conn.close();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 Deno.test("connect() to a closed port fails with ConnectError", async () => {

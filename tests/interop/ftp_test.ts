@@ -1,6 +1,7 @@
 // Copyright 2026 the portline authors. MIT license.
 // FTP/FTPS against real servers (scripts/interop/setup_40_ftp.sh): vsftpd on
-// 12121, proftpd on 12122 (FTPS requires TLS session reuse), 12123 (reuse not
+// 12121 (require_ssl_reuse=NO) and 12124 (require_ssl_reuse=YES, its default),
+// proftpd on 12122 (FTPS requires TLS session reuse), 12123 (reuse not
 // required) and 12990 (implicit FTPS).
 import assert from "../_assert.ts";
 import { createHash } from "node:crypto";
@@ -10,12 +11,14 @@ import process from "node:process";
 import {
   FtpClient,
   type FtpClientOptions,
+  FtpFeatureError,
   type FtpFileInfo,
   FtpReplyError,
   FtpTlsSessionReuseError,
   LimitError,
   parseList,
 } from "../../protocols/ftp/mod.ts";
+import { ConnectionClosedError } from "../../protocols/_core/mod.ts";
 import { HttpTestServer } from "../../protocols/http/mod.ts";
 
 const RUN = process.env.PORTLINE_INTEROP_DIR ?? ".interop";
@@ -23,12 +26,19 @@ const CA = await readFile(`${RUN}/certs/ca.pem`, "utf8");
 const BIG_SHA256 = (await readFile(`${RUN}/ftp/big.bin.sha256`, "utf8")).trim();
 const BIG_SIZE = 268435456;
 const VSFTPD = 12121;
+const VSFTPD_REUSE = 12124;
 const PROFTPD = 12122;
 const PROFTPD_RELAXED = 12123;
 const PROFTPD_IMPLICIT = 12990;
 /** Explicit FTPS (AUTH TLS), and implicit FTPS, with the interop CA. */
 const STARTTLS: Partial<FtpClientOptions> = { tls: { mode: "starttls", caCerts: [CA] } };
 const IMPLICIT: Partial<FtpClientOptions> = { tls: { mode: "implicit", caCerts: [CA] } };
+/**
+ * Node resumes the control connection's TLS session on data connections;
+ * Deno 2.9's TLS cannot. Tests of servers that require resumption expect what
+ * the runtime must do, not what the client reports.
+ */
+const IS_DENO = "deno" in process.versions;
 
 function connectTo(
   port: number,
@@ -137,6 +147,9 @@ for (
     ["vsftpd passive", VSFTPD, {}],
     ["vsftpd active", VSFTPD, { passive: false }],
     ["vsftpd FTPS", VSFTPD, STARTTLS],
+    ["vsftpd FTPS active", VSFTPD, { ...STARTTLS, passive: false }],
+    ["proftpd passive", PROFTPD, {}],
+    ["proftpd active", PROFTPD, { passive: false }],
     ["proftpd relaxed FTPS", PROFTPD_RELAXED, STARTTLS],
     ["proftpd implicit FTPS", PROFTPD_IMPLICIT, IMPLICIT],
   ] as [string, number, Partial<FtpClientOptions>][]
@@ -154,7 +167,8 @@ for (
 
 Deno.test("interop FTP: proftpd's default (TLS session reuse required)", async () => {
   await withClient(PROFTPD, STARTTLS, async (client) => {
-    if (client.canResumeTlsSession) {
+    assert.equal(client.canResumeTlsSession, !IS_DENO);
+    if (!IS_DENO) {
       // Node resumes the control session on data connections: accepted.
       assert.equal(
         await client.downloadText("readme.txt"),
@@ -171,6 +185,63 @@ Deno.test("interop FTP: proftpd's default (TLS session reuse required)", async (
       );
       assert.equal(await client.pwd(), "/");
     }
+  });
+});
+
+Deno.test("interop FTP: vsftpd's default (require_ssl_reuse=YES)", async () => {
+  await withClient(VSFTPD_REUSE, STARTTLS, async (client) => {
+    assert.equal(client.canResumeTlsSession, !IS_DENO);
+    if (!IS_DENO) {
+      // Node resumes the control session on every data connection.
+      assert.deepEqual(await sha256Of(await client.download("big.bin")), [BIG_SHA256, BIG_SIZE]);
+      assert.ok((await client.list()).some((e) => e.name === "big.bin" && e.size === BIG_SIZE));
+      assert.equal(await client.pwd(), "/");
+      return;
+    }
+    // Deno: vsftpd answers 522 after the data handshake, reported clearly.
+    await assert.rejects(
+      client.downloadText("readme.txt"),
+      (error: unknown) =>
+        error instanceof FtpTlsSessionReuseError && error.replyCode === 522 &&
+        /session reuse required/.test(error.message) &&
+        /require_ssl_reuse=NO/.test(error.message),
+    );
+    // Unlike proftpd, vsftpd then ends the session (vsf_cmdio_write_exit),
+    // without TLS close_notify: a closed connection, not a TLS failure.
+    await assert.rejects(client.pwd(), ConnectionClosedError);
+  });
+  // What still works under Deno: an encrypted control connection, clear data.
+  await withClient(
+    VSFTPD_REUSE,
+    { tls: { mode: "starttls", caCerts: [CA] }, dataProtection: "clear" },
+    async (client) => {
+      assert.equal(client.secure, true);
+      assert.equal(client.dataProtected, false);
+      assert.equal(await client.downloadText("readme.txt"), "hello from the interop tree\n");
+    },
+  );
+});
+
+Deno.test("interop FTP: set a modification time with MFMT (proftpd); vsftpd lacks it", async () => {
+  const when = new Date("2020-02-02T02:02:02Z");
+  await withClient(PROFTPD, {}, async (client) => {
+    assert.ok(client.features.has("MFMT"));
+    await client.upload("upload/dated.txt", "dated\n");
+    try {
+      await client.setLastModified("upload/dated.txt", when);
+      assert.equal((await client.lastModified("upload/dated.txt")).getTime(), when.getTime());
+      assert.equal((await client.stat("upload/dated.txt")).modifiedAt?.getTime(), when.getTime());
+    } finally {
+      await client.remove("upload/dated.txt");
+    }
+  });
+  await withClient(VSFTPD, {}, async (client) => {
+    assert.ok(!client.features.has("MFMT"));
+    await assert.rejects(
+      client.setLastModified("readme.txt", when),
+      (error: unknown) => error instanceof FtpFeatureError && error.feature === "MFMT",
+    );
+    assert.equal(await client.pwd(), "/");
   });
 });
 
@@ -258,35 +329,37 @@ Deno.test("interop FTP: downloadBytes() maxBytes aborts a 256 MB file, the sessi
   }
 });
 
-Deno.test("interop FTP: interrupted 256 MB download, then REST resume to a matching SHA-256", async () => {
-  const dir = await mkdtemp(`${tmpdir()}/portline-ftp-interop-`);
-  try {
-    await withClient(VSFTPD, {}, async (client) => {
-      const controller = new AbortController();
-      await assert.rejects(
-        client.downloadTo("big.bin", `${dir}/big.bin`, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (p.bytes > 40_000_000) {
-              controller.abort(new Error("interrupted"));
-            }
-          },
-        }),
-        /interrupted/,
-      );
-      const partial = (await stat(`${dir}/big.bin`)).size;
-      assert.ok(partial > 0 && partial < BIG_SIZE);
-      // ABOR left the session usable: resume where the file stops.
-      const result = await client.downloadTo("big.bin", `${dir}/big.bin`, {
-        resume: true,
+for (const [name, port] of [["vsftpd", VSFTPD], ["proftpd", PROFTPD]] as const) {
+  Deno.test(`interop FTP: interrupted 256 MB download, then REST resume to a matching SHA-256, ${name}`, async () => {
+    const dir = await mkdtemp(`${tmpdir()}/portline-ftp-interop-`);
+    try {
+      await withClient(port, {}, async (client) => {
+        const controller = new AbortController();
+        await assert.rejects(
+          client.downloadTo("big.bin", `${dir}/big.bin`, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.bytes > 40_000_000) {
+                controller.abort(new Error("interrupted"));
+              }
+            },
+          }),
+          /interrupted/,
+        );
+        const partial = (await stat(`${dir}/big.bin`)).size;
+        assert.ok(partial > 0 && partial < BIG_SIZE);
+        // ABOR left the session usable: resume where the file stops.
+        const result = await client.downloadTo("big.bin", `${dir}/big.bin`, {
+          resume: true,
+        });
+        assert.equal(result.bytes, BIG_SIZE - partial);
+        assert.equal(await fileSha256(`${dir}/big.bin`), BIG_SHA256);
       });
-      assert.equal(result.bytes, BIG_SIZE - partial);
-      assert.equal(await fileSha256(`${dir}/big.bin`), BIG_SHA256);
-    });
-  } finally {
-    await rm(dir, { recursive: true });
-  }
-});
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("interop FTP: recursive upload and download of a tree", async () => {
   const dir = await mkdtemp(`${tmpdir()}/portline-ftp-interop-`);
