@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Copyright 2026 the portline authors. MIT license.
 #
-# Paired FTP transfer rounds against the interop vsftpd, outside the big
-# comparison script: each round runs every variant once, in the order given,
-# with `sync` (and, for uploads, a DELE of the target) before each transfer,
-# and prints one line of MB/s per round. Timed as ftp_compare.ts does (from
-# the server's 150 to its 226). Then the median of each variant and of its
-# per-round ratio to the first one.
+# Paired FTP transfer rounds against an interop server (vsftpd unless
+# PORTLINE_FTP_PORT names another), outside the big comparison script: each
+# round runs every variant once, in the order given, with `sync` (and, for
+# uploads, a DELE of the target) before each transfer, and prints one line of
+# MB/s per round. Timed as ftp_compare.ts does (from the server's 150 to its
+# 226). Then the median of each variant and of its per-round ratio to the
+# first one.
 #
 # Usage: bash scripts/bench/ftp_paired.sh <upload|download> ROUNDS VARIANT...
 #   ours         this checkout's client (uploadFrom / downloadTo(fn))
@@ -15,6 +16,7 @@
 #   bare         the bare Deno.connect loop (ftp_bare_child.ts)
 #   curl         curl -T / curl -o /dev/null
 #   ENV=VALUE:V  variant V with an environment variable set
+# The server: PORTLINE_FTP_PORT (default 12121, vsftpd; 12123 is proftpd).
 # Needs: bash scripts/interop/run.sh --setup-only
 set -euo pipefail
 op=$1 rounds=$2
@@ -23,7 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 run_dir=${PORTLINE_INTEROP_DIR:-$root/.interop}
 local_file=$run_dir/ftp/home/big.bin
-url=ftp://ftpuser:ftppass@127.0.0.1:${PORTLINE_FTP_PORT:-12121}
+port=${PORTLINE_FTP_PORT:-12121}
+url=ftp://ftpuser:ftppass@127.0.0.1:$port
 remote=upload/bench-paired.bin
 
 rate() { python3 -c 'import json,sys; r=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(round(r["bytes"]/1e6/r["seconds"]))'; }
@@ -47,16 +50,16 @@ one() {
       fi | awk '{printf "%d\n", $1/1e6/($2-$3)}'
       ;;
     bare)
-      (cd "$here" && env "${env[@]}" deno run -A ftp_bare_child.ts "$op" 12121 \
+      (cd "$here" && env "${env[@]}" deno run -A ftp_bare_child.ts "$op" "$port" \
         "$([[ $op == upload ]] && echo "$remote" || echo big.bin)" "$local_file") | rate
       ;;
     ours | ours@*)
       local dir=$here
       [[ $variant == ours@* ]] && dir=${variant#ours@}/scripts/bench
       if [[ $op == upload ]]; then
-        (cd "$dir" && env "${env[@]}" deno run -A ftp_ours_child.ts upload 12121 "$remote" "$local_file")
+        (cd "$dir" && env "${env[@]}" deno run -A ftp_ours_child.ts upload "$port" "$remote" "$local_file")
       else
-        (cd "$dir" && env "${env[@]}" deno run -A ftp_ours_child.ts download-sink 12121 big.bin)
+        (cd "$dir" && env "${env[@]}" deno run -A ftp_ours_child.ts download-sink "$port" big.bin)
       fi | rate
       ;;
     *)
@@ -68,7 +71,7 @@ one() {
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
-echo "# $op, $rounds rounds: $*"
+echo "# $op, $rounds rounds, port $port: $*"
 for ((r = 1; r <= rounds; r++)); do
   line=""
   for v in "$@"; do line="$line $(one "$v")"; done
