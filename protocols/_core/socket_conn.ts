@@ -259,8 +259,9 @@ export class SocketConn implements Conn {
       rejectUnauthorized: options.insecureSkipVerify !== true,
       session: session as Buffer | undefined,
     });
+    const conn = new SocketConn(secure, true); // listening from the start, as below
     await handshake(secure, "secureConnect");
-    return new SocketConn(secure, true);
+    return conn;
   }
 
   /**
@@ -276,8 +277,13 @@ export class SocketConn implements Conn {
       isServer: true,
       secureContext: serverContext(options),
     });
+    // Listening from the start: Deno's node:tls loses an end of stream that
+    // arrives while the socket is paused, as it is until a "data" listener
+    // comes; a client that sends its data and closes at once (an FTPS
+    // upload) would then never be seen to finish.
+    const conn = new SocketConn(secure, true);
     await handshake(secure, "secure");
-    return new SocketConn(secure, true);
+    return conn;
   }
 
   #checkNoPlaintext(): void {

@@ -14,6 +14,7 @@ import {
   TlsError,
 } from "../../protocols/_core/mod.ts";
 import { CA_CERT, SERVER_TLS } from "../_tls.ts";
+import { within } from "./_chunks.ts";
 
 const enc = new TextEncoder();
 
@@ -112,6 +113,32 @@ Deno.test("a TLS peer that closes without close_notify: ConnectionClosedError, n
     conn.close();
   } finally {
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+Deno.test("startTlsServer(): a client that sends and closes at once is seen to end", async () => {
+  // Deno's node:tls lost an end of stream that arrived before the server
+  // listened for data (an FTPS upload of a few hundred KB then hung).
+  for (const size of [300_000, 1_000_000]) {
+    const listener = await listen({ port: 0 });
+    const served = (async () => {
+      const secure = await startTlsServer((await listener.accept())!, SERVER_TLS);
+      const buffer = new Uint8Array(64 * 1024);
+      let got = 0;
+      for (let n; (n = await secure.read(buffer)) !== null;) got += n;
+      secure.close();
+      return got;
+    })();
+    const plain = await connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    const secure = await startTls(plain, { hostname: "localhost", caCerts: [CA_CERT] });
+    await secure.write(new Uint8Array(size).fill(7));
+    await secure.closeWrite();
+    try {
+      assert.equal(await within(3000, `the server's end of stream (${size} bytes)`, served), size);
+    } finally {
+      secure.close();
+      listener.close();
+    }
   }
 });
 
