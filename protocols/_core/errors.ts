@@ -306,3 +306,59 @@ export class ConnectError extends PortlineError {
   /** Always `"ERR_CONNECT"`. */
   override readonly code: string = "ERR_CONNECT";
 }
+
+/**
+ * What a {@linkcode SocksProxyError} carries besides its message.
+ *
+ * @example Usage
+ * ```ts
+ * import { SocksProxyError, type SocksProxyErrorOptions } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const options: SocksProxyErrorOptions = { reply: 5 };
+ * const error = new SocksProxyError("Cannot open a SOCKS tunnel: connection refused", options);
+ * assert.equal(error.reply, 5);
+ * ```
+ */
+export interface SocksProxyErrorOptions extends PortlineErrorOptions {
+  /** The proxy's reply code (RFC 1928 §6) when it refused the CONNECT request. */
+  reply?: number | undefined;
+}
+
+/**
+ * A SOCKS proxy did not open the tunnel: it refused the CONNECT request
+ * (`reply` holds its reply code), refused the credentials or every offered
+ * authentication method, closed the connection, or answered with bytes that
+ * are not SOCKS5 (then `reply` is `undefined`). Messages never hold the
+ * proxy password.
+ *
+ * @example Usage
+ * ```ts
+ * import { PortlineError, SocksProxyError } from "@portline/portline/core";
+ * import assert from "node:assert/strict";
+ *
+ * const refused = new SocksProxyError("Cannot open a SOCKS tunnel: host unreachable", { reply: 4 });
+ * assert.ok(refused instanceof PortlineError);
+ * assert.equal(refused.code, "ERR_SOCKS_PROXY");
+ * assert.equal(new SocksProxyError("Cannot open a SOCKS tunnel: garbage").reply, undefined);
+ * ```
+ */
+export class SocksProxyError extends PortlineError {
+  /** The brand used by `instanceof` across copies of the library. */
+  static override readonly brand: string = "SocksProxyError";
+  /** Always `"ERR_SOCKS_PROXY"`. */
+  override readonly code: string = "ERR_SOCKS_PROXY";
+  /** The SOCKS reply code of a refused CONNECT (1 to 255), else `undefined`. */
+  readonly reply: number | undefined;
+
+  /**
+   * Creates a SOCKS proxy error.
+   *
+   * @param message What failed, naming the target and the proxy (never its password).
+   * @param options The reply code and cause, if any.
+   */
+  constructor(message: string, options: SocksProxyErrorOptions = {}) {
+    super(message, options);
+    this.reply = options.reply;
+  }
+}

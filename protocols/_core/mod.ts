@@ -1,8 +1,8 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * The shared protocol core: transport, buffered reader, replies, writer,
- * sessions, SASL and errors. Every protocol module is built on it; it is
- * exported for users who write their own line protocols.
+ * sessions, SASL, SOCKS5 tunnels and errors. Every protocol module is built
+ * on it; it is exported for users who write their own line protocols.
  *
  * @example A reply from an in-memory connection
  * ```ts
@@ -27,3 +27,4 @@ export * from "./serve.ts";
 export * from "./sasl.ts";
 export * from "./sasl_server.ts";
 export * from "./memory_conn.ts";
+export * from "./socks.ts";

@@ -25,7 +25,7 @@ import { parseMlsdList, parseMlstReply } from "./mlsd.ts";
 import { formatFtpTime, parseFeatReply, parseFtpTime, parsePwdReply } from "./replies.ts";
 import { parseByteCount } from "./_values.ts";
 import { DataTransfer, replyError, type TransferContext } from "./_transfer.ts";
-import { connectVia, type ProxyRoute, proxyRoute } from "../http/_tunnel.ts";
+import { connectVia, type ProxyRoute, proxyRoute } from "../http/_proxy_route.ts";
 import { DEFAULT_MAX_REPLY_BYTES, MAX_LINE_BYTES, readFtpReply } from "./_reply_reader.ts";
 import { openLocalReader, openLocalWriter, statLocal } from "./_local_fs.ts";
 import {
@@ -97,12 +97,16 @@ export interface FtpClientOptions {
   /** The local address to listen on and announce in active mode. @default {the control connection's local address} */
   activeHost?: string;
   /**
-   * An HTTP proxy to tunnel through (CONNECT), as
-   * `http://[user:password@]host:port`: the control connection and every
-   * passive data connection go through it, and FTPS runs end to end inside
-   * the tunnels. Basic proxy authentication, or Digest when the proxy asks
-   * for it. Passive mode only (in active mode the server would connect to
-   * us directly). Not read from the environment.
+   * A proxy to tunnel through: an HTTP proxy (CONNECT) as
+   * `http://[user:password@]host:port`, with Basic proxy authentication or
+   * Digest when the proxy asks for it; or a SOCKS5 proxy as
+   * `socks5h://[user:password@]host[:port]` (the proxy resolves the
+   * server's name) or `socks5://…` (resolved here), with user name and
+   * password authentication (RFC 1929) when the URL has them. The control
+   * connection and every passive data connection go through it, and FTPS
+   * runs end to end inside the tunnels. Passive mode only (in active mode
+   * the server would connect to us directly). Not read from the
+   * environment.
    */
   proxy?: string | URL;
   /** The longest any network wait may take, in milliseconds (idle time on data channels). @default {30000} */
@@ -322,8 +326,8 @@ type FtpConnector = (
 
 /**
  * The proxy route of a client (passive mode only: in active mode the server
- * would connect to us directly), one authentication state for all its
- * tunnels: a Digest challenge learnt on the control connection answers the
+ * would connect to us directly), shared by all its tunnels: through an HTTP
+ * proxy, a Digest challenge learnt on the control connection answers the
  * data connections' tunnels too.
  */
 function ftpProxyRoute(options: FtpClientOptions): ProxyRoute | undefined {
@@ -423,9 +427,12 @@ export class FtpClient {
    * @throws {TypeError} When `tls` names an unknown mode, or the removed
    * `secure` option is passed.
    * @throws {ConnectError} When the server (or the proxy) cannot be reached.
-   * @throws {HttpProxyError} When the proxy refuses the tunnel (`status`).
-   * @throws {InvalidArgumentError} When `proxy` is no URL, or is combined
-   * with active mode.
+   * @throws {HttpProxyError} When an HTTP proxy refuses the tunnel (`status`).
+   * @throws {SocksProxyError} When a SOCKS proxy refuses the tunnel
+   * (`reply`) or the credentials, or does not speak SOCKS5.
+   * @throws {InvalidArgumentError} When `proxy` is no URL, names an
+   * unsupported scheme, has SOCKS credentials longer than 255 bytes, or is
+   * combined with active mode.
    */
   static async connect(options: FtpClientOptions): Promise<FtpClient> {
     if ("secure" in options) {

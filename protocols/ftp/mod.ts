@@ -49,6 +49,8 @@ export {
   ProtocolError,
   ReplyError,
   type ReplyErrorOptions,
+  SocksProxyError,
+  type SocksProxyErrorOptions,
   TimeoutError,
   TlsError,
 } from "../_core/errors.ts";

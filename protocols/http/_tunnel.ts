@@ -2,20 +2,11 @@
 /**
  * CONNECT tunnels through an HTTP proxy (RFC 9110 §9.3.6), with Basic or
  * Digest proxy authentication: used by the agent for `https:` URLs, and by
- * the FTP, SMTP and POP3 clients' `proxy` option.
+ * the FTP, SMTP and POP3 clients' `proxy` option (see `_proxy_route.ts`).
  *
  * @module
  */
-import {
-  BufferedReader,
-  type Conn,
-  connect,
-  InvalidArgumentError,
-  startTls,
-  TimeoutError,
-  type TlsOptions,
-  withDeadline,
-} from "../_core/mod.ts";
+import { BufferedReader, type Conn, TimeoutError } from "../_core/mod.ts";
 import { prefixConn } from "../_core/prefixed_conn.ts";
 import { connectTimed } from "./_connect.ts";
 import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
@@ -223,80 +214,5 @@ export async function openHttpTunnel(
       }
       throw error;
     }
-  }
-}
-
-/** Where a client's connections go through: the proxy, and one authentication state for all its tunnels. */
-export interface ProxyRoute {
-  /** The proxy URL. */
-  url: URL;
-  /** Basic, or the Digest challenge learnt on an earlier tunnel. */
-  auth: HttpProxyAuthenticator;
-}
-
-/**
- * Reads a client's `proxy` option: an `http://` (or, refused when a tunnel
- * opens, an `https://`) URL. The errors never quote the text: it may hold a
- * password.
- *
- * @param option The option.
- * @returns The route, or `undefined` for direct connections.
- * @throws {InvalidArgumentError} When it is no URL, or names another scheme.
- */
-export function proxyRoute(option: string | URL | undefined): ProxyRoute | undefined {
-  if (option === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(option);
-  } catch {
-    throw new InvalidArgumentError("Cannot connect: the proxy option is not a URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidArgumentError(
-      `Cannot connect through a "${url.protocol}" proxy: only HTTP proxies (http://host:port) are supported`,
-    );
-  }
-  return { url, auth: new HttpProxyAuthenticator(url) };
-}
-
-/**
- * A client's connection to `hostname:port`: `connect()` itself without a
- * route, else a CONNECT tunnel with implicit TLS started inside it when
- * asked. A server that speaks first (a greeting) may send it together with
- * the proxy's answer.
- *
- * @param route The proxy, or `undefined` for a direct connection.
- * @param options Where, implicit TLS (`tls`), signal and timeout (each step).
- * @returns The connection.
- */
-export async function connectVia(
-  route: ProxyRoute | undefined,
-  options: {
-    hostname: string;
-    port: number;
-    tls?: TlsOptions | undefined;
-    signal?: AbortSignal | undefined;
-    timeoutMs: number;
-  },
-): Promise<Conn> {
-  const { hostname, port, tls, signal, timeoutMs } = options;
-  if (route === undefined) return await connect({ hostname, port, tls, signal, timeoutMs });
-  const tunnel = await openHttpTunnel(route.url, hostname, port, {
-    signal,
-    timeoutMs,
-    auth: route.auth,
-    serverSpeaksFirst: tls === undefined,
-  });
-  if (tls === undefined) return tunnel;
-  try {
-    return await withDeadline(
-      (async () => await startTls(tunnel, { ...tls, hostname }))(),
-      `start TLS with "${hostname}" through the proxy`,
-      { signal, timeoutMs },
-      () => tunnel.close(),
-    );
-  } catch (error) {
-    tunnel.close();
-    throw error;
   }
 }

@@ -61,7 +61,8 @@ export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
    * (`http://user:pass@proxy:3128`) are sent as Basic; when the proxy
    * answers 407 with a Digest challenge (RFC 7616) the request (or the
    * CONNECT) is sent once more with a Digest answer, and later requests
-   * answer that challenge at once, counting the nonce up.
+   * answer that challenge at once, counting the nonce up. Only `http:` and
+   * `https:` proxies: a `socks5:` URL fails each request with a `TypeError`.
    *
    * @default {"env"}
    */

@@ -155,8 +155,9 @@ export function httpProxyFor(url: URL, config: HttpProxyConfig): URL | null {
   if (config.noProxy && httpNoProxyMatches(url, config.noProxy)) return null;
   const proxy = toUrl(raw);
   if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    // Never the URL itself: it may hold a password.
     throw new TypeError(
-      `Cannot use proxy ${proxy.href}: only http and https proxies are supported`,
+      `Cannot use a "${proxy.protocol}" proxy for HTTP: only http and https proxies are supported (SOCKS proxies work with the FTP, SMTP and POP3 clients)`,
     );
   }
   return proxy;

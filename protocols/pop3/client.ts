@@ -44,7 +44,7 @@ import {
 } from "./_wire.ts";
 import { authenticate, loginApop, loginUser } from "./_login.ts";
 import { guardBody, hint } from "./_body.ts";
-import { connectVia, proxyRoute } from "../http/_tunnel.ts";
+import { connectVia, proxyRoute } from "../http/_proxy_route.ts";
 
 /** How to reach and greet a POP3 server. */
 export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
@@ -85,10 +85,13 @@ export interface Pop3ConnectOptions extends SessionOptions, CallOptions {
   /** Log in right after connecting. */
   auth?: Pop3Credentials;
   /**
-   * An HTTP proxy to tunnel through (CONNECT), as
-   * `http://[user:password@]host:port`; TLS (STLS or implicit) runs end to
-   * end inside the tunnel. Basic proxy authentication, or Digest when the
-   * proxy asks for it. Not read from the environment.
+   * A proxy to tunnel through: an HTTP proxy (CONNECT) as
+   * `http://[user:password@]host:port`, with Basic proxy authentication or
+   * Digest when the proxy asks for it; or a SOCKS5 proxy as
+   * `socks5h://[user:password@]host[:port]` (the proxy resolves the
+   * server's name) or `socks5://…` (resolved here), with user name and
+   * password authentication when the URL has them. TLS (STLS or implicit)
+   * runs end to end inside the tunnel. Not read from the environment.
    */
   proxy?: string | URL;
 }
@@ -298,8 +301,10 @@ export class Pop3Client {
    *   `"starttls"`, `requireTls`) and not offered.
    * @throws {TypeError} When `tls` names an unknown mode.
    * @throws {InvalidArgumentError} When `requireTls` is combined with `tls: "none"`,
-   *   or `proxy` is no HTTP proxy URL.
-   * @throws {HttpProxyError} When the proxy refuses the tunnel.
+   *   or `proxy` is no supported proxy URL.
+   * @throws {HttpProxyError} When an HTTP proxy refuses the tunnel.
+   * @throws {SocksProxyError} When a SOCKS proxy refuses the tunnel or the
+   *   credentials, or does not speak SOCKS5.
    * @throws {Pop3ReplyError} When the greeting is `-ERR`.
    * @throws {Pop3AuthenticationError} When the login is refused.
    */

@@ -42,3 +42,5 @@ export * from "./listing.ts";
 export * from "./apop.ts";
 export * from "./command.ts";
 export * from "./login.ts";
+// The core error a SOCKS proxy gives, re-exported so the client's errors can be caught from here.
+export { SocksProxyError, type SocksProxyErrorOptions } from "../_core/errors.ts";

@@ -23,7 +23,7 @@ import {
 } from "./transaction.ts";
 import { probeSmtpPort } from "./tls_probe.ts";
 import { readSmtpGreeting } from "./greeting.ts";
-import { connectVia, proxyRoute } from "../http/_tunnel.ts";
+import { connectVia, proxyRoute } from "../http/_proxy_route.ts";
 import { smtpDefaultPort, smtpTlsMode } from "./_tls_defaults.ts";
 import { type SmtpMessageInput, toSmtpMail } from "./message.ts";
 
@@ -67,10 +67,14 @@ export interface SmtpClientOptions extends SessionOptions {
    */
   tlsProbeDelayMs?: number;
   /**
-   * An HTTP proxy to tunnel through (CONNECT), as
-   * `http://[user:password@]host:port`; TLS (STARTTLS or implicit) runs end
-   * to end inside the tunnel. Basic proxy authentication, or Digest when
-   * the proxy asks for it. Not with `path`; not read from the environment.
+   * A proxy to tunnel through: an HTTP proxy (CONNECT) as
+   * `http://[user:password@]host:port`, with Basic proxy authentication or
+   * Digest when the proxy asks for it; or a SOCKS5 proxy as
+   * `socks5h://[user:password@]host[:port]` (the proxy resolves the
+   * server's name) or `socks5://…` (resolved here), with user name and
+   * password authentication when the URL has them. TLS (STARTTLS or
+   * implicit) runs end to end inside the tunnel. Not with `path`; not read
+   * from the environment.
    */
   proxy?: string | URL;
   /** Aborts connecting. */
@@ -153,9 +157,11 @@ export class SmtpClient {
    * @returns The connected client.
    * @throws {TlsError} When TLS fails, is required and not offered, or the mode does not match the port.
    * @throws {ConnectError} When the server (or the proxy) cannot be reached.
-   * @throws {HttpProxyError} When the proxy refuses the tunnel.
-   * @throws {InvalidArgumentError} When `proxy` is no HTTP proxy URL, or
-   *   is combined with `path`.
+   * @throws {HttpProxyError} When an HTTP proxy refuses the tunnel.
+   * @throws {SocksProxyError} When a SOCKS proxy refuses the tunnel or the
+   *   credentials, or does not speak SOCKS5.
+   * @throws {InvalidArgumentError} When `proxy` is no supported proxy URL,
+   *   or is combined with `path`.
    * @throws {SmtpReplyError} When the server refuses the session.
    * @throws {AuthenticationError} When authentication fails.
    */

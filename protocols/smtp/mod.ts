@@ -32,6 +32,8 @@ export {
   type PortlineErrorOptions,
   ReplyError,
   type ReplyErrorOptions,
+  SocksProxyError,
+  type SocksProxyErrorOptions,
   TlsError,
 } from "../_core/errors.ts";
 export type {

@@ -1,8 +1,9 @@
 // Copyright 2026 the portline authors. MIT license.
-// FTP through an HTTP proxy: the control connection and every passive data
-// connection are CONNECT tunnels (HttpTestServer in proxy mode, or a
-// scripted proxy that sends the server's greeting in the same write as its
-// 200), with Basic and Digest proxy authentication and FTPS inside.
+// FTP through a proxy: the control connection and every passive data
+// connection are CONNECT tunnels through an HTTP proxy (HttpTestServer in
+// proxy mode, or a scripted proxy that sends the server's greeting in the
+// same write as its 200), with Basic and Digest proxy authentication, or
+// through a SOCKS5 proxy (the in-process SocksTestServer), with FTPS inside.
 import assert from "../_assert.ts";
 import {
   BufferedReader,
@@ -12,8 +13,14 @@ import {
   listen,
   TimeoutError,
 } from "../../protocols/_core/mod.ts";
-import { FtpClient, FtpServer } from "../../protocols/ftp/mod.ts";
+import {
+  FtpClient,
+  FtpMemoryFileSystem,
+  FtpServer,
+  SocksProxyError,
+} from "../../protocols/ftp/mod.ts";
 import { HttpProxyError, HttpTestServer } from "../../protocols/http/mod.ts";
+import { SocksTestServer } from "../core/_socks_server.ts";
 import { CA_CERT, pattern, SERVER_TLS, withFtp } from "./_setup.ts";
 
 const caCerts = [CA_CERT];
@@ -206,9 +213,10 @@ Deno.test("FtpClient proxy: refusals are typed errors, active mode is refused be
       (error: unknown) => error instanceof InvalidArgumentError && !/s3cret/.test(error.message),
     );
     await assert.rejects(
-      FtpClient.connect({ ...base, proxy: "socks5://127.0.0.1:1080" }),
+      FtpClient.connect({ ...base, proxy: "socks4://127.0.0.1:1080" }),
       (error: unknown) =>
-        error instanceof InvalidArgumentError && /only HTTP proxies/.test(error.message),
+        error instanceof InvalidArgumentError &&
+        /"socks4:" proxy: supported are http:.*socks5:.*socks5h:/.test(error.message),
     );
     // A host name that would inject a header into the CONNECT request.
     await assert.rejects(
@@ -271,5 +279,143 @@ Deno.test("FtpClient proxy: the pool of a recursive download tunnels too (clone 
     });
   } finally {
     await rm(local, { recursive: true });
+  }
+});
+
+Deno.test("FtpClient proxy: socks5h carries the control and every passive data connection (user name and password)", async () => {
+  await using proxy = await SocksTestServer.start({ users: { px: "pw:é" } });
+  const data = pattern(1_200_000);
+  await withFtp({
+    client: {
+      hostname: "localhost",
+      proxy: proxy.url("socks5h", { username: "px", password: "pw:é" }),
+    },
+    files: { "/f.bin": data },
+  }, async ({ server, client, fs }) => {
+    assert.deepEqual(await client.downloadBytes("f.bin"), data);
+    await client.upload("u.bin", data.subarray(0, 600_000));
+    assert.deepEqual(fs.readFile("/u.bin"), data.subarray(0, 600_000));
+    assert.deepEqual((await client.list()).map((e) => e.name), ["f.bin", "u.bin"]);
+    // The control connection, then one data connection per transfer, all
+    // authenticated and all to the server's name, for the proxy to resolve.
+    const requests = proxy.requests;
+    assert.equal(requests.length, 4);
+    assert.equal(requests[0]!.port, server.port);
+    for (const request of requests) {
+      assert.equal(request.method, 2);
+      assert.equal(request.password, "pw:é");
+      assert.equal(request.addressType, 3);
+      assert.equal(request.host, "localhost");
+    }
+    assert.ok(requests.slice(1).every((r) => r.port !== server.port));
+  });
+});
+
+Deno.test("FtpClient proxy: socks5 resolves the server's name here and sends its address", async () => {
+  await using proxy = await SocksTestServer.start();
+  await withFtp({
+    client: { hostname: "localhost", proxy: proxy.url("socks5") },
+    files: { "/a.txt": "resolved locally" },
+  }, async ({ client }) => {
+    assert.equal(await client.downloadText("a.txt"), "resolved locally");
+    assert.equal(proxy.requests.length, 2);
+    for (const request of proxy.requests) {
+      assert.ok(request.addressType === 1 || request.addressType === 4);
+      assert.match(request.host!, /^(127\.0\.0\.1|0:0:0:0:0:0:0:1)$/);
+    }
+  });
+});
+
+Deno.test("FtpClient proxy: explicit FTPS inside SOCKS tunnels, the greeting sent with the proxy's reply", async () => {
+  const data = pattern(300_000);
+  const server = await FtpServer.start({
+    tls: SERVER_TLS,
+    users: { alice: "secret" },
+    fs: new FtpMemoryFileSystem({ "/f.bin": data }),
+  });
+  // The proxy reads the server's greeting before it replies and sends both
+  // in one write: the client reads the greeting past the reply, then
+  // starts TLS on the tunnel (AUTH TLS).
+  await using proxy = await SocksTestServer.start({ greetingPorts: [server.port] });
+  try {
+    await using client = await FtpClient.connect({
+      hostname: "localhost",
+      port: server.port,
+      user: "alice",
+      password: "secret",
+      proxy: proxy.url("socks5h"),
+      tls: { mode: "starttls", caCerts },
+      timeoutMs: 5000,
+    });
+    assert.equal(client.secure, true);
+    assert.equal(client.dataProtected, true);
+    assert.ok(client.welcome.join(" ").length > 0);
+    assert.deepEqual(await client.downloadBytes("f.bin"), data);
+    await client.upload("u.bin", data);
+    assert.deepEqual(await client.downloadBytes("u.bin"), data);
+    assert.equal(proxy.requests.length, 4);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("FtpClient proxy: implicit FTPS inside a SOCKS tunnel", async () => {
+  await using proxy = await SocksTestServer.start();
+  await withFtp({
+    server: { tls: SERVER_TLS, implicitTls: true },
+    client: {
+      hostname: "localhost",
+      proxy: proxy.url("socks5h"),
+      tls: { mode: "implicit", caCerts },
+    },
+    files: { "/f.txt": "implicit through socks" },
+  }, async ({ client }) => {
+    assert.equal(client.secure, true);
+    assert.equal(await client.downloadText("f.txt"), "implicit through socks");
+    assert.equal(proxy.requests.length, 2);
+  });
+});
+
+Deno.test("FtpClient proxy: SOCKS refusals are SocksProxyErrors; active mode and long credentials are refused before connecting", async () => {
+  const server = await FtpServer.start({ anonymous: true });
+  try {
+    const base = { hostname: "127.0.0.1", port: server.port, timeoutMs: 5000 };
+    {
+      await using refusing = await SocksTestServer.start({ reply: 2 });
+      await assert.rejects(
+        FtpClient.connect({ ...base, proxy: refusing.url("socks5h") }),
+        (error: unknown) =>
+          error instanceof SocksProxyError && error.reply === 2 &&
+          /connection not allowed by ruleset/.test(error.message),
+      );
+    }
+    await using proxy = await SocksTestServer.start({ users: { px: "pw" } });
+    await assert.rejects(
+      FtpClient.connect({
+        ...base,
+        proxy: proxy.url("socks5h", { username: "px", password: "s3cret" }),
+      }),
+      (error: unknown) =>
+        error instanceof SocksProxyError && error.reply === undefined &&
+        !error.message.includes("s3cret"),
+    );
+    const before = proxy.requests.length;
+    await assert.rejects(
+      FtpClient.connect({ ...base, proxy: proxy.url("socks5h"), passive: false }),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError && /active mode/.test(error.message),
+    );
+    await assert.rejects(
+      FtpClient.connect({
+        ...base,
+        proxy: proxy.url("socks5h", { username: "px", password: "p".repeat(256) }),
+      }),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError && /255/.test(error.message) &&
+        !error.message.includes("pppp"),
+    );
+    assert.equal(proxy.requests.length, before);
+  } finally {
+    await server.close();
   }
 });

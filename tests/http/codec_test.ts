@@ -229,6 +229,13 @@ Deno.test("httpProxyFor() picks by scheme and honours noProxy", () => {
   assert.equal(httpProxyFor(new URL("https://x.local/"), config), null);
   assert.equal(httpProxyFor(new URL("http://a.example/"), {}), null);
   assert.throws(() => httpProxyFor(new URL("http://a/"), { http: "socks5://p:1" }), TypeError);
+  // The agent takes no SOCKS proxy: said plainly, without the proxy's password.
+  assert.throws(
+    () => httpProxyFor(new URL("https://a/"), { https: "socks5h://u:s3cret@p:1080" }),
+    (error: unknown) =>
+      error instanceof TypeError && /"socks5h:" proxy for HTTP/.test(error.message) &&
+      !error.message.includes("s3cret"),
+  );
 });
 
 interface RedirectCase {
