@@ -178,3 +178,32 @@ export async function scriptedServer(
     },
   };
 }
+
+/**
+ * A hostile server's answer: `bytes` in random pieces of 1 to `maxPiece`
+ * bytes, then a half-close (or, when `silent`, nothing more), then reading
+ * until the client gives up.
+ */
+export async function answerInPieces(
+  conn: Conn,
+  random: Random,
+  bytes: Uint8Array,
+  options: { maxPiece: number; silent: boolean },
+): Promise<void> {
+  for (let at = 0; at < bytes.byteLength;) {
+    const n = 1 +
+      random.int(random.next() < 0.5 ? Math.min(8, options.maxPiece) : options.maxPiece);
+    await conn.write(bytes.subarray(at, at += n));
+  }
+  if (!options.silent) await conn.closeWrite();
+  const buffer = new Uint8Array(1024);
+  while ((await conn.read(buffer)) !== null);
+}
+
+/** Everything `conn` hands out until its end. */
+export async function readAll(conn: Conn): Promise<Uint8Array> {
+  const parts: number[] = [];
+  const buffer = new Uint8Array(100);
+  for (let n; (n = await conn.read(buffer)) !== null;) parts.push(...buffer.subarray(0, n));
+  return new Uint8Array(parts);
+}

@@ -7,7 +7,7 @@
 import assert from "../_assert.ts";
 import { fuzzAsync, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
 import { type Conn, openSocksTunnel } from "../../protocols/_core/mod.ts";
-import { scriptedServer, within } from "./_chunks.ts";
+import { answerInPieces, readAll, scriptedServer, within } from "./_chunks.ts";
 
 /**
  * What a client should make of `bytes` (everything the proxy says after the
@@ -48,22 +48,9 @@ async function hostileProxy(random: Random) {
       if (n === null) return;
       got += n;
     }
-    const bytes = state.response;
-    for (let at = 0; at < bytes.byteLength;) {
-      const n = 1 + random.int(random.next() < 0.5 ? 4 : 64);
-      await conn.write(bytes.subarray(at, at += n));
-    }
-    if (!state.silent) await conn.closeWrite();
-    while ((await conn.read(buffer)) !== null);
+    await answerInPieces(conn, random, state.response, { maxPiece: 64, silent: state.silent });
   });
   return { ...server, state };
-}
-
-async function readAll(conn: Conn): Promise<Uint8Array> {
-  const parts: number[] = [];
-  const buffer = new Uint8Array(100);
-  for (let n; (n = await conn.read(buffer)) !== null;) parts.push(...buffer.subarray(0, n));
-  return new Uint8Array(parts);
 }
 
 const V6 = "\x00".repeat(15) + "\x01";

@@ -5,9 +5,8 @@
 // tunnel hands out exactly the bytes the proxy sent after its answer.
 import assert from "../_assert.ts";
 import { fuzzAsync, isExpectedError, latin1, latin1Bytes, Random } from "../_fuzz.ts";
-import type { Conn } from "../../protocols/_core/mod.ts";
 import { HttpProxyAuthenticator, openHttpTunnel } from "../../protocols/http/_tunnel.ts";
-import { scriptedServer, within } from "../core/_chunks.ts";
+import { answerInPieces, readAll, scriptedServer, within } from "../core/_chunks.ts";
 
 /**
  * A proxy that reads each request head and answers with the current fuzzed
@@ -27,22 +26,9 @@ async function hostileProxy(random: Random) {
       if (n === null) return;
       pending += latin1(buf.subarray(0, n));
     }
-    const bytes = state.response;
-    for (let at = 0; at < bytes.byteLength;) {
-      const n = 1 + random.int(random.next() < 0.5 ? 8 : 512);
-      await conn.write(bytes.subarray(at, at += n));
-    }
-    if (!state.silent) await conn.closeWrite();
-    while ((await conn.read(buf)) !== null);
+    await answerInPieces(conn, random, state.response, { maxPiece: 512, silent: state.silent });
   });
   return { ...server, state };
-}
-
-async function readAll(conn: Conn): Promise<Uint8Array> {
-  const parts: number[] = [];
-  const buffer = new Uint8Array(100);
-  for (let n; (n = await conn.read(buffer)) !== null;) parts.push(...buffer.subarray(0, n));
-  return new Uint8Array(parts);
 }
 
 /**
