@@ -1,16 +1,18 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * The agent: a keep-alive connection pool per origin (or per proxy / tunnel),
- * proxies from options or the environment (Basic or Digest proxy
- * authentication), and one retry when a reused idle connection turns out to
- * be closed.
+ * proxies from options or the environment (HTTP proxies with Basic or Digest
+ * proxy authentication, SOCKS5 proxies), and one retry when a reused idle
+ * connection turns out to be closed.
  *
  * @module
  */
 import {
   type Conn,
   ConnectionClosedError,
+  openSocksTunnel,
   startTls,
+  TimeoutError,
   type TlsOptions,
   withDeadline,
 } from "../_core/mod.ts";
@@ -25,11 +27,13 @@ import { type HttpProxyConfig, httpProxyFor, httpProxyFromEnv } from "./proxy.ts
 import { httpFetch, type HttpFetchInit } from "./fetch.ts";
 import { hostOfUrl, HttpProxyAuthenticator, openHttpTunnel } from "./_tunnel.ts";
 import type { HttpResponseHead } from "./parse.ts";
+import { HttpTimeoutError } from "./errors.ts";
 
 /** Options of {@linkcode HttpAgent}. */
 export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
   /**
-   * The most connections per origin (or per proxy); more requests wait.
+   * The most connections per origin (or per proxy, or per tunnel: proxy and
+   * origin); more requests wait.
    *
    * @default {256}
    */
@@ -48,7 +52,8 @@ export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
    */
   idleTimeoutMs?: number;
   /**
-   * The longest wait for TCP connect plus TLS handshake (and a CONNECT tunnel).
+   * The longest wait for TCP connect plus TLS handshake (and a CONNECT or
+   * SOCKS5 tunnel); past it an `HttpTimeoutError` with phase `"connect"`.
    *
    * @default {10000}
    */
@@ -56,13 +61,35 @@ export interface HttpAgentOptions extends HttpHeadLimits, HttpTimeouts {
   /** TLS for https origins: `caCerts`, `serverName`, `insecureSkipVerify`, `clientCert`. */
   tls?: TlsOptions;
   /**
-   * Proxies: `"env"` reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY; a URL is
-   * used for both schemes; `null` means direct. Credentials in the proxy URL
-   * (`http://user:pass@proxy:3128`) are sent as Basic; when the proxy
-   * answers 407 with a Digest challenge (RFC 7616) the request (or the
+   * Proxies: `"env"` reads HTTP_PROXY / HTTPS_PROXY, then ALL_PROXY for
+   * either, and NO_PROXY (see {@linkcode httpProxyFromEnv}); a URL is used
+   * for both schemes; `null` means direct.
+   *
+   * An `http://` (or `https://`) proxy gets `http:` requests in absolute
+   * form and a CONNECT tunnel for each `https:` connection. Credentials in
+   * its URL (`http://user:pass@proxy:3128`) are sent as Basic; when the
+   * proxy answers 407 with a Digest challenge (RFC 7616) the request (or the
    * CONNECT) is sent once more with a Digest answer, and later requests
-   * answer that challenge at once, counting the nonce up. Only `http:` and
-   * `https:` proxies: a `socks5:` URL fails each request with a `TypeError`.
+   * answer that challenge at once, counting the nonce up.
+   *
+   * A `socks5h://` proxy (it resolves the origin's name) or `socks5://`
+   * (the name is resolved here and the address sent) gets a SOCKS5 tunnel
+   * (RFC 1928) to the origin for every connection, `http:` and `https:`
+   * alike, with RFC 1929 user name and password from its URL
+   * (`socks5h://user:pass@127.0.0.1:1080`); requests go in origin form, and
+   * TLS with the origin (its name verified) runs inside. A refusal is a
+   * `SocksProxyError`. Tunnels are pooled per proxy and origin and kept
+   * alive like direct connections. Another scheme fails each request with a
+   * `TypeError`; no error message quotes a proxy's password.
+   *
+   * @example Every request through a SOCKS5 proxy that resolves the names
+   * ```ts ignore
+   * import { HttpAgent } from "@portline/portline/http";
+   *
+   * await using agent = new HttpAgent({ proxy: "socks5h://user:pass@127.0.0.1:1080" });
+   * const response = await agent.fetch("https://example.org/");
+   * console.log(response.status, await response.text());
+   * ```
    *
    * @default {"env"}
    */
@@ -130,7 +157,48 @@ interface Route {
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
 /**
- * A keep-alive pool of HTTP/1.1 connections per origin, with proxy support.
+ * A connection to the origin through a tunnel being opened (CONNECT or
+ * SOCKS5), with TLS started inside for an https origin, verifying the
+ * origin's name. A timeout of either step is the connect phase's
+ * `HttpTimeoutError`.
+ *
+ * @param opening The tunnel.
+ * @param hostname The origin's host (IPv6 without brackets).
+ * @param tls TLS options for an https origin, `undefined` for http.
+ * @param deadline The signal and the TLS handshake's timeout.
+ * @returns The connection.
+ */
+async function throughTunnel(
+  opening: Promise<Conn>,
+  hostname: string,
+  tls: TlsOptions | undefined,
+  deadline: { signal: AbortSignal | undefined; timeoutMs: number },
+): Promise<Conn> {
+  try {
+    const tunnel = await opening;
+    if (tls === undefined) return tunnel;
+    try {
+      return await withDeadline(
+        startTls(tunnel, { ...tls, hostname: tls.serverName ?? hostname }),
+        `start TLS with "${hostname}" through the proxy`,
+        deadline,
+        () => tunnel.close(),
+      );
+    } catch (error) {
+      tunnel.close();
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof TimeoutError && !(error instanceof HttpTimeoutError)) {
+      throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * A keep-alive pool of HTTP/1.1 connections per origin, with proxy support
+ * (HTTP proxies and CONNECT tunnels, SOCKS5 tunnels).
  * `fetch()` is the fetch-compatible entry point; `request()` is one
  * exchange without redirects or auth. A connection is reused only after its
  * previous response body was read to the end. Close the agent when done.
@@ -322,30 +390,32 @@ export class HttpAgent {
       throw new TypeError(`Cannot fetch ${url.href}: only http and https are supported`);
     }
     const secure = url.protocol === "https:";
+    const origin = `${url.protocol}//${url.host}`;
     const { hostname, port } = hostOfUrl(url);
     const tls: TlsOptions = this.#options.tls ?? {};
     const proxy = httpProxyFor(url, this.#proxy);
     const connectTimeout = this.#options.connectTimeoutMs ?? 10_000;
-    const open = (h: string, p: number, useTls: boolean, signal?: AbortSignal) =>
-      connectTimed({
-        hostname: h,
-        port: p,
-        tls: useTls ? tls : undefined,
-        signal,
-        timeoutMs: connectTimeout,
-      });
     if (proxy === null) {
       return {
-        key: `${url.protocol}//${url.host}`,
+        key: origin,
         target: "",
         proxy: undefined,
         host: url.host,
-        open: (signal) => open(hostname, port, secure, signal),
+        open: (signal) =>
+          connectTimed({
+            hostname,
+            port,
+            tls: secure ? tls : undefined,
+            signal,
+            timeoutMs: connectTimeout,
+          }),
       };
     }
-    const p = hostOfUrl(proxy);
-    const proxySecure = proxy.protocol === "https:";
-    if (!secure) {
+    const socks = proxy.protocol === "socks5:" || proxy.protocol === "socks5h:";
+    if (!secure && !socks) {
+      // An HTTP proxy takes http: requests in absolute form, for any origin.
+      const p = hostOfUrl(proxy);
+      const proxySecure = proxy.protocol === "https:";
       return {
         key: `proxy ${proxy.href}`,
         target: "absolute",
@@ -361,25 +431,29 @@ export class HttpAgent {
           }),
       };
     }
-    return {
-      key: `tunnel ${proxy.href} ${url.host}`,
-      target: "",
-      proxy: undefined,
-      host: url.host,
-      open: (signal) =>
+    // A tunnel to the origin: SOCKS5 for either scheme, CONNECT for https:
+    // ones. A pool per proxy and origin (the scheme too: through SOCKS,
+    // http://host and https://host are two tunnels); requests in origin form.
+    const tunnel = socks
+      ? (signal: AbortSignal | undefined) =>
+        openSocksTunnel(proxy, hostname, port, { signal, timeoutMs: connectTimeout })
+      : (signal: AbortSignal | undefined) =>
         openHttpTunnel(proxy, hostname, port, {
           ...this.#options,
           signal,
           timeoutMs: connectTimeout,
           auth: this.#proxyAuth(proxy),
-        }).then((conn) =>
-          withDeadline(
-            startTls(conn, { ...tls, hostname: tls.serverName ?? hostname }),
-            `start TLS with "${hostname}" through the proxy`,
-            { signal, timeoutMs: connectTimeout },
-            () => conn.close(),
-          )
-        ),
+        });
+    return {
+      key: `tunnel ${proxy.href} ${origin}`,
+      target: "",
+      proxy: undefined,
+      host: url.host,
+      open: (signal) =>
+        throughTunnel(tunnel(signal), hostname, secure ? tls : undefined, {
+          signal,
+          timeoutMs: connectTimeout,
+        }),
     };
   }
 

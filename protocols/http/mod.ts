@@ -2,7 +2,7 @@
 /**
  * HTTP/1.1 client: {@linkcode httpFetch} (fetch-compatible, a standard
  * `Response` with a streaming body), {@linkcode HttpAgent} (keep-alive pool,
- * proxies, TLS), the low-level {@linkcode HttpConnection}, the pure parsers
+ * HTTP and SOCKS5 proxies, TLS), the low-level {@linkcode HttpConnection}, the pure parsers
  * behind them, and {@linkcode HttpTestServer} for tests.
  *
  * @example Fetch from the in-process test server
@@ -42,6 +42,8 @@ export {
   PortlineError,
   type PortlineErrorOptions,
   ProtocolError,
+  SocksProxyError,
+  type SocksProxyErrorOptions,
   TimeoutError,
 } from "../_core/errors.ts";
 export { InvalidArgumentError } from "../_core/writer.ts";

@@ -1,18 +1,41 @@
 // Copyright 2026 the portline authors. MIT license.
 /**
  * Proxy selection (pure): explicit settings or `HTTP_PROXY` / `HTTPS_PROXY`
- * / `NO_PROXY` (lower-case names first, as curl reads them), and NO_PROXY
- * matching with ports, leading dots, `*` and IPv4 CIDR ranges.
+ * / `ALL_PROXY` / `NO_PROXY` (lower-case names first, as curl reads them),
+ * and NO_PROXY matching with ports, leading dots, `*` and IPv4 CIDR ranges.
  *
  * @module
  */
 import process from "node:process";
 
-/** Which proxy to use for which scheme. */
+/**
+ * Which proxy to use for which scheme. Each is an `http://` or `https://`
+ * proxy URL (an HTTP proxy) or a `socks5://` or `socks5h://` one (a SOCKS5
+ * proxy: RFC 1928, with RFC 1929 user name and password from the URL;
+ * `socks5h:` lets the proxy resolve the origin's name, `socks5:` resolves
+ * it here). A URL without a scheme is taken as `http://`.
+ *
+ * @example A SOCKS5 proxy for everything but the intranet
+ * ```ts
+ * import { type HttpProxyConfig, httpProxyFor } from "@portline/portline/http";
+ * import assert from "node:assert/strict";
+ *
+ * const socks = "socks5h://user:pass@127.0.0.1:1080";
+ * const config: HttpProxyConfig = { http: socks, https: socks, noProxy: ".intranet.example" };
+ * assert.equal(httpProxyFor(new URL("http://example.org/"), config)?.protocol, "socks5h:");
+ * assert.equal(httpProxyFor(new URL("https://wiki.intranet.example/"), config), null);
+ * ```
+ */
 export interface HttpProxyConfig {
-  /** The proxy for `http:` URLs (requests in absolute form). */
+  /**
+   * The proxy for `http:` URLs: requests in absolute form through an HTTP
+   * proxy, or in origin form through a SOCKS5 tunnel to the origin.
+   */
   http?: string | URL | null;
-  /** The proxy for `https:` URLs (a CONNECT tunnel). */
+  /**
+   * The proxy for `https:` URLs: a CONNECT tunnel through an HTTP proxy, or
+   * a SOCKS5 tunnel; TLS with the origin runs inside either.
+   */
   https?: string | URL | null;
   /** Hosts to reach directly: comma- or space-separated, as NO_PROXY. */
   noProxy?: string | null;
@@ -32,8 +55,15 @@ function env(name: string): string | undefined {
 
 /**
  * Reads the proxy settings from the environment (through `node:process`, so
- * it works in Deno and Node): `http_proxy`, `https_proxy`, `no_proxy`, each
- * also in upper case.
+ * it works in Deno and Node). Each name is read in lower case first, then in
+ * upper case; an empty value counts as unset:
+ *
+ * - `http_proxy` for `http:` URLs, else `all_proxy`;
+ * - `https_proxy` for `https:` URLs, else `all_proxy`;
+ * - `no_proxy` for the hosts reached directly, whichever proxy applies.
+ *
+ * `all_proxy` (curl's variable) is often a SOCKS proxy
+ * (`socks5h://127.0.0.1:1080`); any of them may be.
  *
  * @example Usage
  * ```ts
@@ -47,8 +77,9 @@ function env(name: string): string | undefined {
  */
 export function httpProxyFromEnv(): HttpProxyConfig {
   const config: HttpProxyConfig = {};
-  const http = env("http_proxy");
-  const https = env("https_proxy");
+  const all = env("all_proxy");
+  const http = env("http_proxy") ?? all;
+  const https = env("https_proxy") ?? all;
   const noProxy = env("no_proxy");
   if (http) config.http = http;
   if (https) config.https = https;
@@ -125,6 +156,9 @@ export function httpNoProxyMatches(url: URL, noProxy: string): boolean {
   return false;
 }
 
+/** HTTP proxies, and SOCKS5 proxies (tunnels to the origin). */
+const PROXY_SCHEMES = new Set(["http:", "https:", "socks5:", "socks5h:"]);
+
 function toUrl(value: string | URL): URL {
   if (value instanceof URL) return value;
   return new URL(value.includes("://") ? value : `http://${value}`);
@@ -142,22 +176,23 @@ function toUrl(value: string | URL): URL {
  * assert.equal(httpProxyFor(new URL("https://example.org/"), config)?.host, "proxy:3128");
  * assert.equal(httpProxyFor(new URL("http://example.org/"), config), null);
  * assert.equal(httpProxyFor(new URL("https://localhost/"), config), null);
+ * assert.throws(() => httpProxyFor(new URL("http://a/"), { http: "socks4://p:1080" }), TypeError);
  * ```
  *
  * @param url The request URL.
  * @param config The proxy settings.
- * @returns The proxy URL (`http:` or `https:`), or `null`.
- * @throws {TypeError} When the proxy URL is not http(s).
+ * @returns The proxy URL (`http:`, `https:`, `socks5:` or `socks5h:`), or `null`.
+ * @throws {TypeError} When the proxy URL has another scheme (`socks4:`, say).
  */
 export function httpProxyFor(url: URL, config: HttpProxyConfig): URL | null {
   const raw = url.protocol === "https:" ? config.https : config.http;
   if (raw === undefined || raw === null || raw === "") return null;
   if (config.noProxy && httpNoProxyMatches(url, config.noProxy)) return null;
   const proxy = toUrl(raw);
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+  if (!PROXY_SCHEMES.has(proxy.protocol)) {
     // Never the URL itself: it may hold a password.
     throw new TypeError(
-      `Cannot use a "${proxy.protocol}" proxy for HTTP: only http and https proxies are supported (SOCKS proxies work with the FTP, SMTP and POP3 clients)`,
+      `Cannot use a "${proxy.protocol}" proxy for HTTP: supported are http://, https://, socks5:// and socks5h:// proxies`,
     );
   }
   return proxy;

@@ -228,14 +228,20 @@ Deno.test("httpProxyFor() picks by scheme and honours noProxy", () => {
   assert.equal(httpProxyFor(new URL("https://a.example/"), config)?.username, "user");
   assert.equal(httpProxyFor(new URL("https://x.local/"), config), null);
   assert.equal(httpProxyFor(new URL("http://a.example/"), {}), null);
-  assert.throws(() => httpProxyFor(new URL("http://a/"), { http: "socks5://p:1" }), TypeError);
-  // The agent takes no SOCKS proxy: said plainly, without the proxy's password.
-  assert.throws(
-    () => httpProxyFor(new URL("https://a/"), { https: "socks5h://u:s3cret@p:1080" }),
-    (error: unknown) =>
-      error instanceof TypeError && /"socks5h:" proxy for HTTP/.test(error.message) &&
-      !error.message.includes("s3cret"),
-  );
+  // SOCKS5 proxies are taken for both schemes.
+  assert.equal(httpProxyFor(new URL("http://a/"), { http: "socks5://p:1" })?.href, "socks5://p:1");
+  const socks = { https: "socks5h://u:s3cret@p:1080", noProxy: ".local" };
+  assert.equal(httpProxyFor(new URL("https://a/"), socks)?.protocol, "socks5h:");
+  assert.equal(httpProxyFor(new URL("https://x.local/"), socks), null);
+  // Another scheme is said plainly, without the proxy's password.
+  for (const proxy of ["socks4://u:s3cret@p:1080", "ftp://u:s3cret@p"]) {
+    assert.throws(
+      () => httpProxyFor(new URL("https://a/"), { https: proxy }),
+      (error: unknown) =>
+        error instanceof TypeError && /proxy for HTTP: supported are/.test(error.message) &&
+        !error.message.includes("s3cret"),
+    );
+  }
 });
 
 interface RedirectCase {

@@ -197,17 +197,3 @@ Deno.test("HttpAgent times out the connect phase: a TLS handshake or a CONNECT n
     for (const conn of held) conn.close();
   }
 });
-
-Deno.test("HttpAgent refuses a SOCKS proxy with a TypeError that keeps the password out", async () => {
-  await using origin = await HttpTestServer.start();
-  await using agent = new HttpAgent({ proxy: "socks5h://px:s3cret@127.0.0.1:1080" });
-  for (const url of [origin.url, "https://example.org/"]) {
-    await assert.rejects(
-      agent.fetch(url),
-      (error: unknown) =>
-        error instanceof TypeError && /"socks5h:" proxy for HTTP/.test(error.message) &&
-        !error.message.includes("s3cret"),
-    );
-  }
-  assert.equal(origin.requests.length, 0);
-});
