@@ -72,7 +72,7 @@ const NODE_SKIP: Record<string, string> = {
 };
 
 /** Interop tests run under Node with `--interop` (real servers, see scripts/interop/). */
-const NODE_INTEROP_TESTS = /^tests\/interop\/(ftp|http)[^/]*_test\.ts$/;
+const NODE_INTEROP_TESTS = /^tests\/interop\/(ftp|http|socks)[^/]*_test\.ts$/;
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));
@@ -135,7 +135,7 @@ for (const r of Object.keys(NODE_SKIP)) {
 }
 const testFiles = wantedTests.filter((f) => !(rel(f) in NODE_SKIP));
 if (flags.has("--interop") && !wantedTests.some((f) => rel(f).startsWith("tests/interop/"))) {
-  warn("--interop: no tests/interop/ftp*_test.ts yet; nothing interop to run under Node");
+  warn("--interop: no tests/interop/{ftp,http,socks}*_test.ts; nothing interop to run under Node");
 }
 
 // --- 3. clean, @types/node -------------------------------------------------
