@@ -20,6 +20,7 @@ import {
 } from "../../protocols/ftp/mod.ts";
 import { ConnectionClosedError } from "../../protocols/_core/mod.ts";
 import { HttpTestServer } from "../../protocols/http/mod.ts";
+import { sha256Of } from "./_helpers.ts";
 
 const RUN = process.env.PORTLINE_INTEROP_DIR ?? ".interop";
 const CA = await readFile(`${RUN}/certs/ca.pem`, "utf8");
@@ -66,18 +67,6 @@ async function withClient(
   } finally {
     await client.close();
   }
-}
-
-async function sha256Of(
-  stream: ReadableStream<Uint8Array>,
-): Promise<[string, number]> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk);
-    bytes += chunk.byteLength;
-  }
-  return [hash.digest("hex"), bytes];
 }
 
 async function fileSha256(path: string): Promise<string> {

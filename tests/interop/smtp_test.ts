@@ -9,6 +9,7 @@
 // Run: bash scripts/interop/run.sh --setup-only && deno test -A tests/interop/smtp_test.ts
 import assert from "../_assert.ts";
 import { readFileSync } from "node:fs";
+import { delivered } from "./_helpers.ts";
 import { TlsError } from "../../protocols/_core/mod.ts";
 import { MailMessage, parseMail } from "../../protocols/mail/mod.ts";
 import { HttpTestServer } from "../../protocols/http/mod.ts";
@@ -24,7 +25,6 @@ const CA = readFileSync(`${RUN}/certs/ca.pem`, "utf8");
 const STARTTLS_PORT = 12525;
 const IMPLICIT_PORT = 12465;
 const LMTP_PORT = 12424;
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function options(extra: Partial<SmtpClientOptions> = {}): SmtpClientOptions {
@@ -53,35 +53,6 @@ function withoutTrace(stored: Uint8Array): string {
     break;
   }
   return lines.slice(i).join("\r\n");
-}
-
-/** Waits for the message carrying `marker` in a user's Maildir and returns its bytes. */
-async function delivered(user: string, marker: string): Promise<Uint8Array> {
-  const needle = enc.encode(marker);
-  const deadline = Date.now() + 15_000;
-  const seen = new Set<string>();
-  while (Date.now() < deadline) {
-    for (const sub of ["new", "cur"]) {
-      const dir = `${RUN}/mail/${user}/Maildir/${sub}`;
-      let entries: Deno.DirEntry[] = [];
-      try {
-        entries = [...Deno.readDirSync(dir)];
-      } catch {
-        continue;
-      }
-      for (const entry of entries) {
-        const path = `${dir}/${entry.name}`;
-        if (seen.has(path)) continue;
-        const bytes = await Deno.readFile(path);
-        // The marker sits in the header: look at the first 4 KiB.
-        const head = bytes.subarray(0, 4096);
-        if (dec.decode(head).includes(dec.decode(needle))) return bytes;
-        seen.add(path);
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no message with ${marker} arrived for ${user}`);
 }
 
 function marker(): string {

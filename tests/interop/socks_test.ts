@@ -11,13 +11,13 @@
 // rules block.
 // Run: bash scripts/interop/run.sh --setup-only && deno test -A tests/interop/socks_test.ts
 import assert from "../_assert.ts";
-import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import process from "node:process";
 import { FtpClient, type FtpClientOptions, SocksProxyError } from "../../protocols/ftp/mod.ts";
 import { HttpAgent } from "../../protocols/http/mod.ts";
 import { Pop3Client } from "../../protocols/pop3/mod.ts";
 import { SmtpClient } from "../../protocols/smtp/mod.ts";
+import { delivered, sha256Of } from "./_helpers.ts";
 
 const RUN = process.env.PORTLINE_INTEROP_DIR ?? ".interop";
 const CA = await readFile(`${RUN}/certs/ca.pem`, "utf8");
@@ -53,33 +53,6 @@ async function withFtp(
   } finally {
     await client.close();
   }
-}
-
-async function sha256Of(stream: ReadableStream<Uint8Array>): Promise<[string, number]> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk);
-    bytes += chunk.byteLength;
-  }
-  return [hash.digest("hex"), bytes];
-}
-
-/** Waits for the message whose header holds `marker` in a user's Maildir. */
-async function delivered(user: string, marker: string): Promise<string> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    for (const sub of ["new", "cur"]) {
-      const dir = `${RUN}/mail/${user}/Maildir/${sub}`;
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names) {
-        const text = await readFile(`${dir}/${name}`, "utf8").catch(() => "");
-        if (text.slice(0, 4096).includes(marker)) return text;
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no message with ${marker} arrived for ${user}`);
 }
 
 Deno.test("interop SOCKS5 (Dante, socks5h + password): FTP login, list, 256 MB download (SHA-256), upload read back", async () => {
@@ -136,7 +109,7 @@ Deno.test("interop SOCKS5 (Dante, socks5h + password): SmtpClient to postfix, ST
   const body = "From: ann@example.org\r\nTo: bob@portline.test\r\nSubject: via Dante\r\n" +
     `Message-ID: <${id}@portline.test>\r\n\r\nThrough a SOCKS5 proxy.\r\n`;
   await client.sendMail({ from: "ann@example.org", to: ["bob@portline.test"], body });
-  const stored = await delivered("bob", id);
+  const stored = new TextDecoder().decode(await delivered("bob", id));
   assert.match(stored, /^Subject: via Dante$/m);
   assert.match(stored, /^Through a SOCKS5 proxy\.$/m);
 });
