@@ -13,6 +13,7 @@ import { ConnectError, ConnectionClosedError, PortlineError, SocksProxyError } f
 import { withDeadline } from "./deadline.ts";
 import { concatBytes, InvalidArgumentError } from "./writer.ts";
 import { prefixConn } from "./prefixed_conn.ts";
+import { hostPort } from "./_authority.ts";
 import {
   encodeSocksConnect,
   encodeSocksGreeting,
@@ -121,10 +122,8 @@ export async function openSocksTunnel(
   let target = socksTarget(hostname, port);
   const { signal } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const proxyName = authorityOf(settings.hostname, settings.port);
-  const what = `open a SOCKS tunnel to ${
-    authorityOf(target.host, port)
-  } through proxy ${proxyName}`;
+  const proxyName = hostPort(settings.hostname, settings.port);
+  const what = `open a SOCKS tunnel to ${hostPort(target.host, port)} through proxy ${proxyName}`;
   if (target.type === "domain" && !settings.remoteDns) {
     target = await resolve(target, { signal, timeoutMs });
   }
@@ -164,10 +163,6 @@ function toUrl(proxy: URL | string): URL {
     // Never quoted: it may hold a password.
     throw new InvalidArgumentError("Cannot connect: the SOCKS proxy option is not a URL");
   }
-}
-
-function authorityOf(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** `socks5:`: the target's name resolved here, its first address sent. */

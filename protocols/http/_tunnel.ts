@@ -8,6 +8,7 @@
  */
 import { BufferedReader, type Conn, TimeoutError } from "../_core/mod.ts";
 import { prefixConn } from "../_core/prefixed_conn.ts";
+import { hostPort } from "../_core/_authority.ts";
 import { connectTimed } from "./_connect.ts";
 import { HttpProxyError, HttpTimeoutError } from "./errors.ts";
 import {
@@ -155,7 +156,7 @@ export async function openHttpTunnel(
   const auth = options.auth ?? new HttpProxyAuthenticator(proxy);
   const { signal, timeoutMs } = options;
   const p = hostOfUrl(proxy);
-  const authority = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  const authority = hostPort(hostname, port);
   for (let authTried = false;;) {
     const conn = await connectTimed({ hostname: p.hostname, port: p.port, signal, timeoutMs });
     try {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bracketHost } from "../_core/_authority.ts";
 import {
   type Conn,
   ConnectionClosedError,
@@ -258,7 +259,7 @@ export class HttpConnection {
       signal: options.signal,
       timeoutMs: options.connectTimeoutMs ?? 30_000,
     });
-    const name = options.hostname.includes(":") ? `[${options.hostname}]` : options.hostname;
+    const name = bracketHost(options.hostname);
     return new HttpConnection(conn, {
       ...options,
       host: port === (secure ? 443 : 80) ? name : `${name}:${port}`,
