@@ -213,6 +213,16 @@ export interface FuzzOptions {
   samples: readonly string[];
   maxRandom?: number;
   allowed?: readonly (abstract new (...args: never[]) => Error)[];
+  /** Run each sample as it is first (reported as input -1, -2, …), then the generated inputs. */
+  samplesFirst?: boolean;
+}
+
+/** The inputs a run tries: the samples as they are when asked, then {@linkcode fuzzInputs}. */
+function* runInputs(options: FuzzOptions): Generator<{ input: string; index: number }> {
+  if (options.samplesFirst) {
+    for (const [i, input] of options.samples.entries()) yield { input, index: -1 - i };
+  }
+  yield* fuzzInputs(options.seed, options.count, options.samples, options.maxRandom);
 }
 
 /** The failure of one input: an unexpected error, named with what reproduces it. */
@@ -235,8 +245,7 @@ function unexpected(
  * first that throws an unexpected error.
  */
 export function fuzz(name: string, options: FuzzOptions, fn: (input: string) => unknown): void {
-  const { seed, count, samples, maxRandom } = options;
-  for (const { input, index } of fuzzInputs(seed, count, samples, maxRandom)) {
+  for (const { input, index } of runInputs(options)) {
     try {
       fn(input);
     } catch (error) {
@@ -253,8 +262,7 @@ export async function fuzzAsync(
   options: FuzzOptions,
   fn: (input: string) => Promise<unknown>,
 ): Promise<void> {
-  const { seed, count, samples, maxRandom } = options;
-  for (const { input, index } of fuzzInputs(seed, count, samples, maxRandom)) {
+  for (const { input, index } of runInputs(options)) {
     try {
       await fn(input);
     } catch (error) {
