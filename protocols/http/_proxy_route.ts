@@ -18,6 +18,7 @@ import {
 } from "../_core/mod.ts";
 import { socksProxySettings } from "../_core/socks_codec.ts";
 import { HttpProxyAuthenticator, openHttpTunnel } from "./_tunnel.ts";
+import type { HttpHeadLimits } from "./parse.ts";
 
 /** Where a client's connections go through: the proxy, and (HTTP) one authentication state for all its tunnels. */
 export type ProxyRoute =
@@ -88,13 +89,18 @@ export async function connectVia(
     tls?: TlsOptions | undefined;
     signal?: AbortSignal | undefined;
     timeoutMs: number;
+    /** Whether the server may speak first; by default when there is no TLS (a greeting). */
+    serverSpeaksFirst?: boolean | undefined;
+    /** Limits on an HTTP proxy's answer. */
+    limits?: HttpHeadLimits | undefined;
   },
 ): Promise<Conn> {
   const { hostname, port, tls, signal, timeoutMs } = options;
   if (route === undefined) return await connect({ hostname, port, tls, signal, timeoutMs });
-  const serverSpeaksFirst = tls === undefined;
+  const serverSpeaksFirst = options.serverSpeaksFirst ?? tls === undefined;
   const tunnel = route.kind === "http"
     ? await openHttpTunnel(route.url, hostname, port, {
+      ...options.limits,
       signal,
       timeoutMs,
       auth: route.auth,

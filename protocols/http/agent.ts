@@ -7,15 +7,7 @@
  *
  * @module
  */
-import {
-  type Conn,
-  ConnectionClosedError,
-  openSocksTunnel,
-  startTls,
-  TimeoutError,
-  type TlsOptions,
-  withDeadline,
-} from "../_core/mod.ts";
+import { type Conn, ConnectionClosedError, TimeoutError, type TlsOptions } from "../_core/mod.ts";
 import { clearTimeout, setTimeout } from "node:timers";
 import { connectTimed } from "./_connect.ts";
 import { HttpConnection, type HttpTimeouts } from "./connection.ts";
@@ -25,7 +17,8 @@ import type { HttpPreparedBody } from "./body.ts";
 import { discardHttpBody } from "./_discard.ts";
 import { type HttpProxyConfig, httpProxyFor, httpProxyFromEnv } from "./proxy.ts";
 import { httpFetch, type HttpFetchInit } from "./fetch.ts";
-import { hostOfUrl, HttpProxyAuthenticator, openHttpTunnel } from "./_tunnel.ts";
+import { hostOfUrl, HttpProxyAuthenticator } from "./_tunnel.ts";
+import { connectVia, type ProxyRoute } from "./_proxy_route.ts";
 import type { HttpResponseHead } from "./parse.ts";
 import { HttpTimeoutError } from "./errors.ts";
 
@@ -156,38 +149,10 @@ interface Route {
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
-/**
- * A connection to the origin through a tunnel being opened (CONNECT or
- * SOCKS5), with TLS started inside for an https origin, verifying the
- * origin's name. A timeout of either step is the connect phase's
- * `HttpTimeoutError`.
- *
- * @param opening The tunnel.
- * @param hostname The origin's host (IPv6 without brackets).
- * @param tls TLS options for an https origin, `undefined` for http.
- * @param deadline The signal and the TLS handshake's timeout.
- * @returns The connection.
- */
-async function throughTunnel(
-  opening: Promise<Conn>,
-  hostname: string,
-  tls: TlsOptions | undefined,
-  deadline: { signal: AbortSignal | undefined; timeoutMs: number },
-): Promise<Conn> {
+/** A core timeout while opening a tunnel (SOCKS, TLS inside) is the connect phase's. */
+async function connectPhase(opening: Promise<Conn>): Promise<Conn> {
   try {
-    const tunnel = await opening;
-    if (tls === undefined) return tunnel;
-    try {
-      return await withDeadline(
-        startTls(tunnel, { ...tls, hostname: tls.serverName ?? hostname }),
-        `start TLS with "${hostname}" through the proxy`,
-        deadline,
-        () => tunnel.close(),
-      );
-    } catch (error) {
-      tunnel.close();
-      throw error;
-    }
+    return await opening;
   } catch (error) {
     if (error instanceof TimeoutError && !(error instanceof HttpTimeoutError)) {
       throw new HttpTimeoutError(error.message, { phase: "connect", cause: error });
@@ -434,26 +399,25 @@ export class HttpAgent {
     // A tunnel to the origin: SOCKS5 for either scheme, CONNECT for https:
     // ones. A pool per proxy and origin (the scheme too: through SOCKS,
     // http://host and https://host are two tunnels); requests in origin form.
-    const tunnel = socks
-      ? (signal: AbortSignal | undefined) =>
-        openSocksTunnel(proxy, hostname, port, { signal, timeoutMs: connectTimeout })
-      : (signal: AbortSignal | undefined) =>
-        openHttpTunnel(proxy, hostname, port, {
-          ...this.#options,
-          signal,
-          timeoutMs: connectTimeout,
-          auth: this.#proxyAuth(proxy),
-        });
+    const route: ProxyRoute = socks
+      ? { kind: "socks", url: proxy }
+      : { kind: "http", url: proxy, auth: this.#proxyAuth(proxy) };
     return {
       key: `tunnel ${proxy.href} ${origin}`,
       target: "",
       proxy: undefined,
       host: url.host,
       open: (signal) =>
-        throughTunnel(tunnel(signal), hostname, secure ? tls : undefined, {
+        connectPhase(connectVia(route, {
+          hostname,
+          port,
+          tls: secure ? tls : undefined,
           signal,
           timeoutMs: connectTimeout,
-        }),
+          // HTTP servers never speak first: bytes with the proxy's answer fail the tunnel.
+          serverSpeaksFirst: false,
+          limits: this.#options,
+        })),
     };
   }
 
