@@ -67,6 +67,20 @@ start_bg() {
 }
 
 # record_pid NAME PIDFILE : adopts the pid a daemonising server wrote itself.
+# write_if_changed FILE : stdin -> FILE when the content differs; CHANGED is
+# then 1, else 0 (a server restarts only for a new configuration).
+write_if_changed() {
+  local tmp="$1.new"
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1" 2>/dev/null; then
+    rm "$tmp"
+    CHANGED=0
+  else
+    mv "$tmp" "$1"
+    CHANGED=1
+  fi
+}
+
 record_pid() { cp "$2" "$RUN/pids/$1.pid"; }
 
 # wait_port PORT [SECONDS] : waits until 127.0.0.1:PORT accepts connections.

@@ -79,13 +79,6 @@ PAM=/etc/pam.d/portline-vsftpd
 printf 'auth required pam_unix.so\naccount required pam_unix.so\nsession required pam_permit.so\n' >"$PAM.new"
 cmp -s "$PAM.new" "$PAM" 2>/dev/null && rm "$PAM.new" || mv "$PAM.new" "$PAM"
 
-# write_if_changed FILE : stdin -> FILE when the content differs.
-write_if_changed() {
-  local tmp="$1.new"
-  cat >"$tmp"
-  if cmp -s "$tmp" "$1" 2>/dev/null; then rm "$tmp"; else mv "$tmp" "$1"; fi
-}
-
 # --- vsftpd (two instances: one per require_ssl_reuse setting) -----------------
 vsftpd_conf() { # FILE PORT PASSIVE_RANGE REQUIRE_SSL_REUSE
   write_if_changed "$1" <<CONF
